@@ -1,0 +1,5 @@
+"""`python -m zkvmc` runs the command-line interface."""
+
+from zkvmc.cli.main import main
+
+main()

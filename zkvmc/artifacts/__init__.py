@@ -1,0 +1,1 @@
+"""Versioned JSON artefacts: atomic writes, header checks, digests."""

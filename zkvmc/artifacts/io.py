@@ -1,0 +1,79 @@
+"""Reading and writing JSON artefacts safely.
+
+Every artefact is written to a temporary file in the target folder, then renamed, so a crash
+never leaves a half-written file. Readers check the header (format, version) first and name
+the file and field of anything malformed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from typing import Any
+
+from zkvmc.errors import ArtifactError
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Deterministic compact JSON bytes (sorted keys) used for digests."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
+
+
+def digest(obj: Any) -> str:
+    """sha256 hex digest of an object's canonical JSON."""
+    return hashlib.sha256(canonical_json(obj)).hexdigest()
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write bytes to path via a temporary file and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: str, obj: Any, indent: int | None = 1) -> None:
+    """Write obj as JSON (stable key order as given) atomically."""
+    text = json.dumps(obj, indent=indent) + "\n"
+    write_atomic(path, text.encode())
+
+
+def read_json(path: str) -> Any:
+    """Parse a JSON file; a missing or malformed file is an ArtifactError naming it."""
+    try:
+        with open(path, "rb") as f:
+            return json.loads(f.read())
+    except FileNotFoundError:
+        raise ArtifactError(path, "", "no such file") from None
+    except IsADirectoryError:
+        raise ArtifactError(path, "", "is a directory, expected a JSON file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ArtifactError(path, "", f"not valid JSON ({e})") from None
+
+
+def check_header(path: str, obj: Any, fmt: str, version: int) -> None:
+    """Require a JSON object with the given "format" and "version"."""
+    if not isinstance(obj, dict):
+        raise ArtifactError(path, "", f"expected a JSON object ({fmt})")
+    if obj.get("format") != fmt:
+        raise ArtifactError(path, "format", f"expected {fmt!r}, found {obj.get('format')!r}")
+    if obj.get("version") != version:
+        raise ArtifactError(path, "version", f"unsupported version {obj.get('version')!r} (this zkvmc reads {version})")
+
+
+def field(path: str, obj: dict, name: str, kind: type | tuple[type, ...]) -> Any:
+    """obj[name], required to be of the given JSON type."""
+    if name not in obj:
+        raise ArtifactError(path, name, "missing")
+    v = obj[name]
+    if not isinstance(v, kind) or isinstance(v, bool) and kind is not bool:
+        raise ArtifactError(path, name, f"expected {getattr(kind, '__name__', kind)}")
+    return v
