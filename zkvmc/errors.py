@@ -84,3 +84,9 @@ class NegativeResult(ZkvmcError):
     """A well-formed question whose answer is no: exit 1."""
 
     exit_code = EXIT_NEGATIVE
+
+
+class InternalError(ZkvmcError):
+    """A bug in zkvmc detected by a self-check (exit 3)."""
+
+    exit_code = EXIT_INTERNAL
