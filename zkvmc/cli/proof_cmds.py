@@ -1,9 +1,166 @@
-"""CLI commands (placeholder module: commands are registered here)."""
+"""CLI: `setup`, `prove`, `verify` — Groth16 keys, proofs and their snarkjs-compatible files.
+
+Library stages report progress through a callback; this module turns it into rich progress
+bars on stderr (silent with --quiet or when stderr is not a terminal). Data to stdout (verify
+--json), messages to stderr; invalid proof exit 1, malformed files or mismatched keys exit 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import random
+import secrets
+import sys
+import time
+from typing import Iterator
+
 import click
+
+from zkvmc.cli.console import err, out, stderr_console
+from zkvmc.errors import NegativeResult
+from zkvmc.groth16.keys import KeyMismatch, Progress
+
+SETUP_WARNING = ("warning: this is a single-party trusted setup: whoever knows its randomness can forge "
+                 "proofs. Use it for development only.")
+SEED_WARNING = ("warning: --insecure-seed makes the setup/proof randomness reproducible from the seed; "
+                "it is for tests only, never for real keys or proofs.")
+
+
+def _rng(seed: int | None) -> random.Random:
+    if seed is None:
+        return secrets.SystemRandom()
+    err(SEED_WARNING)
+    return random.Random(seed)
+
+
+@contextlib.contextmanager
+def progress_bars(quiet: bool) -> Iterator[Progress | None]:
+    """A progress callback drawing one rich bar per stage, or None when quiet / not a terminal."""
+    console = stderr_console()
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress as Bars, TextColumn, TimeElapsedColumn
+
+    with Bars(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+              TimeElapsedColumn(), console=console, transient=True) as bars:
+        tasks: dict[str, object] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total)
+            bars.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        yield report
+
+
+@click.command("setup")
+@click.option("-c", "--circuit", default="circuit.r1cs.json", show_default=True, help="Circuit file.")
+@click.option("--pk", "pk_path", default="proving_key.json", show_default=True, help="Proving key to write.")
+@click.option("--vk", "vk_path", default="verification_key.json", show_default=True,
+              help="Verification key to write (snarkjs format).")
+@click.option("--insecure-seed", type=int, default=None, help="TESTS ONLY: derive the toxic waste from this seed.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | None, quiet: bool) -> None:
+    """Groth16 setup for a circuit (single-party: for development only)."""
+    from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit
+    from zkvmc.artifacts.groth16_files import write_pk, write_vk
+    from zkvmc.groth16 import setup
+
+    c = read_circuit(circuit)
+    err(SETUP_WARNING)
+    rng = _rng(insecure_seed)
+    t0 = time.perf_counter()
+    with progress_bars(quiet) as progress:
+        pk, vk = setup(c.r1cs, rng, circuit_digest(c), progress)
+    write_pk(pk_path, pk)
+    write_vk(vk_path, vk)
+    err(f"setup ({time.perf_counter() - t0:.2f} s): {len(c.r1cs.constraints)} constraints, domain "
+        f"{pk.domain_size}, {pk.n_public} public signals -> {pk_path}, {vk_path}")
+
+
+def _load_witness(circuit_path: str, witness_path: str, input_path: str | None):  # type: ignore[no-untyped-def]
+    """(circuit, witness values, witness digest): solved from inputs with -i, else read."""
+    from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit
+
+    c = read_circuit(circuit_path)
+    if input_path is not None:
+        from zkvmc.artifacts.inputs import read_inputs
+        from zkvmc.witness import solve
+
+        return c, solve(c, read_inputs(input_path)), circuit_digest(c)
+    from zkvmc.artifacts.witness_file import read_witness
+
+    w = read_witness(witness_path)
+    return c, w.values, w.circuit_digest
+
+
+def _check_digests(pk_digest: str, c_digest: str, w_digest: str, pk_path: str, circuit: str, witness: str) -> None:
+    if c_digest != pk_digest:
+        raise KeyMismatch(f"{pk_path}: circuit_digest: the proving key was made for another circuit "
+                          f"than {circuit} (run `zkvmc setup -c {circuit}`)")
+    if w_digest != pk_digest:
+        raise KeyMismatch(f"{witness}: circuit_digest: the witness belongs to another circuit than "
+                          f"the proving key {pk_path}")
+
+
+@click.command("prove")
+@click.option("--pk", "pk_path", default="proving_key.json", show_default=True, help="Proving key.")
+@click.option("-w", "--witness", "witness_path", default="witness.json", show_default=True, help="Witness file.")
+@click.option("-p", "--proof", "proof_path", default="proof.json", show_default=True, help="Proof to write.")
+@click.option("--public", "public_path", default="public.json", show_default=True, help="Public signals to write.")
+@click.option("-c", "--circuit", default="circuit.r1cs.json", show_default=True, help="Circuit file.")
+@click.option("-i", "--input", "input_path", default=None, help="Inputs file: compute the witness first.")
+@click.option("--insecure-seed", type=int, default=None, help="TESTS ONLY: derive the blinding factors from a seed.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str, circuit: str,
+              input_path: str | None, insecure_seed: int | None, quiet: bool) -> None:
+    """Make a Groth16 proof (snarkjs-compatible proof.json and public.json)."""
+    from zkvmc.artifacts.circuit_file import circuit_digest
+    from zkvmc.artifacts.groth16_files import read_pk, write_proof, write_public
+    from zkvmc.groth16 import prove, public_signals
+
+    pk = read_pk(pk_path)
+    c, values, w_digest = _load_witness(circuit, witness_path, input_path)
+    _check_digests(pk.circuit_digest, circuit_digest(c), w_digest, pk_path, circuit,
+                   input_path or witness_path)
+    rng = _rng(insecure_seed)
+    t0 = time.perf_counter()
+    with progress_bars(quiet) as progress:
+        proof = prove(pk, c.r1cs, values, rng, progress)
+    write_proof(proof_path, proof)
+    write_public(public_path, public_signals(c.r1cs, values))
+    err(f"proof ({time.perf_counter() - t0:.2f} s) -> {proof_path}, public signals -> {public_path}")
+
+
+@click.command("verify")
+@click.option("--vk", "vk_path", default="verification_key.json", show_default=True, help="Verification key.")
+@click.option("-p", "--proof", "proof_path", default="proof.json", show_default=True, help="Proof.")
+@click.option("--public", "public_path", default="public.json", show_default=True, help="Public signals.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"valid": ..., "reason": ...} on stdout.')
+def verify_cmd(vk_path: str, proof_path: str, public_path: str, as_json: bool) -> None:
+    """Check a Groth16 proof: exit 0 valid, 1 invalid, 2 malformed input."""
+    from zkvmc.artifacts.groth16_files import read_proof, read_public, read_vk
+    from zkvmc.errors import ZkvmcError
+    from zkvmc.groth16 import verify
+
+    try:
+        vk, proof, public = read_vk(vk_path), read_proof(proof_path), read_public(public_path)
+        ok = verify(vk, public, proof)
+    except ZkvmcError as e:
+        if as_json:
+            out(json.dumps({"valid": False, "reason": f"malformed input: {e}"}))
+        raise
+    reason = None if ok else "the pairing check failed (wrong proof, public signals or key)"
+    if as_json:
+        out(json.dumps({"valid": ok, "reason": reason}))
+    if not ok:
+        raise NegativeResult(f"invalid: {reason}")
+    err("valid")
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to the zkvmc group."""
+    """Add setup, prove and verify to the zkvmc group."""
+    for cmd in (setup_cmd, prove_cmd, verify_cmd):
+        group.add_command(cmd)

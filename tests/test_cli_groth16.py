@@ -1,0 +1,137 @@
+"""End to end through the CLI for every example program: compile -> setup -> witness -> prove
+-> verify, and the negatives (tampered proof, wrong public signal, public + r, foreign key,
+malformed points), checking exit codes (0 valid, 1 invalid, 2 malformed/mismatch)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zkvmc.curve import g2
+from zkvmc.curve.adapter import FIELD_MODULUS
+from zkvmc.curve.codec import g2_to_snarkjs
+from zkvmc.field import R
+
+REPO = Path(__file__).resolve().parent.parent
+PROGRAMS = sorted(p.stem for p in (REPO / "programs").glob("*.asm") if (REPO / "programs" / f"{p.stem}.input.json").exists())
+
+
+def zkvmc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the CLI as a user would (a real process: real exit codes and streams)."""
+    return subprocess.run([sys.executable, "-m", "zkvmc", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600)
+
+
+def ok(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    res = zkvmc(cwd, *args)
+    assert res.returncode == 0, res.stderr
+    return res
+
+
+@pytest.fixture(scope="module", params=PROGRAMS)
+def proved(request, tmp_path_factory) -> tuple[str, Path]:  # type: ignore[no-untyped-def]
+    """A folder with the program's circuit, keys, witness, proof and public signals (defaults)."""
+    name = request.param
+    d = tmp_path_factory.mktemp(name)
+    ok(d, "compile", str(REPO / "programs" / f"{name}.asm"))
+    res = ok(d, "setup", "--insecure-seed", "7", "--quiet")
+    assert "development only" in res.stderr and "tests only" in res.stderr
+    ok(d, "witness", "-i", str(REPO / "programs" / f"{name}.input.json"))
+    ok(d, "prove", "--insecure-seed", "8", "--quiet")
+    return name, d
+
+
+def _edit(src: Path, dst: Path, fn) -> None:  # type: ignore[no-untyped-def]
+    obj = json.loads(src.read_text())
+    fn(obj)
+    dst.write_text(json.dumps(obj))
+
+
+def test_program_proof_verifies_and_tampering_is_rejected(proved) -> None:  # type: ignore[no-untyped-def]
+    name, d = proved
+    res = ok(d, "verify")
+    assert res.stderr.strip() == "valid"
+    expected = json.loads((REPO / "programs" / f"{name}.expected.json").read_text()).get("outputs", [])
+    public = json.loads((d / "public.json").read_text())
+    assert public[: len(expected)] == [str(int(x) % R) for x in expected]
+    # tampered proof: A and C swapped (both valid points): invalid, exit 1
+    _edit(d / "proof.json", d / "swapped.json", lambda o: o.update(pi_a=o["pi_c"], pi_c=o["pi_a"]))
+    res = zkvmc(d, "verify", "-p", "swapped.json", "--json")
+    assert res.returncode == 1 and json.loads(res.stdout)["valid"] is False
+    assert res.stderr.startswith("invalid:")
+
+
+def test_program_wrong_public_signals(proved) -> None:  # type: ignore[no-untyped-def]
+    _, d = proved
+    public = json.loads((d / "public.json").read_text())
+    if not public:  # no public signals: one extra one is malformed
+        (d / "extra.json").write_text(json.dumps(["1"]))
+        assert zkvmc(d, "verify", "--public", "extra.json").returncode == 2
+        return
+    (d / "wrong.json").write_text(json.dumps([str((int(public[0]) + 1) % R), *public[1:]]))
+    assert zkvmc(d, "verify", "--public", "wrong.json").returncode == 1
+    (d / "plus_r.json").write_text(json.dumps([str(int(public[0]) + R), *public[1:]]))
+    res = zkvmc(d, "verify", "--public", "plus_r.json")
+    assert res.returncode == 2 and "plus_r.json: [0]: not below the scalar field modulus r" in res.stderr
+
+
+def test_prove_from_inputs_directly(proved) -> None:  # type: ignore[no-untyped-def]
+    name, d = proved
+    ok(d, "prove", "-i", str(REPO / "programs" / f"{name}.input.json"), "-p", "p2.json", "--public", "pub2.json",
+       "--quiet")
+    assert (d / "pub2.json").read_text() == (d / "public.json").read_text()
+    res = ok(d, "verify", "-p", "p2.json", "--public", "pub2.json", "--json")
+    assert json.loads(res.stdout) == {"valid": True, "reason": None}
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    """Two small programs set up side by side in one folder."""
+    d = tmp_path_factory.mktemp("two")
+    for name in ("popcount", "factorial"):
+        ok(d, "compile", str(REPO / "programs" / f"{name}.asm"), "-o", f"{name}.r1cs.json")
+        ok(d, "setup", "-c", f"{name}.r1cs.json", "--pk", f"{name}.pk.json", "--vk", f"{name}.vk.json",
+           "--insecure-seed", "1")
+        ok(d, "witness", "-c", f"{name}.r1cs.json", "-i", str(REPO / "programs" / f"{name}.input.json"),
+           "-o", f"{name}.w.json")
+        ok(d, "prove", "--pk", f"{name}.pk.json", "-c", f"{name}.r1cs.json", "-w", f"{name}.w.json",
+           "-p", f"{name}.proof.json", "--public", f"{name}.public.json")
+    return d
+
+
+def test_key_from_another_circuit_is_exit_2(two: Path) -> None:
+    res = zkvmc(two, "prove", "--pk", "popcount.pk.json", "-c", "factorial.r1cs.json", "-w", "factorial.w.json")
+    assert res.returncode == 2 and "popcount.pk.json: circuit_digest" in res.stderr
+    res = zkvmc(two, "prove", "--pk", "popcount.pk.json", "-c", "popcount.r1cs.json", "-w", "factorial.w.json")
+    assert res.returncode == 2 and "factorial.w.json: circuit_digest" in res.stderr
+    ok(two, "verify", "--vk", "popcount.vk.json", "-p", "popcount.proof.json", "--public", "popcount.public.json")
+    res = zkvmc(two, "verify", "--vk", "factorial.vk.json", "-p", "popcount.proof.json",
+                "--public", "popcount.public.json")
+    assert res.returncode == 1
+
+
+def test_malformed_points_are_exit_2(two: Path) -> None:
+    base = two / "popcount.proof.json"
+    cases = {
+        "off.json": (lambda o: o["pi_a"].__setitem__(1, "5"), "pi_a: point is not on the curve"),
+        "big.json": (lambda o: o["pi_c"].__setitem__(0, str(int(o["pi_c"][0]) + FIELD_MODULUS)),
+                     "pi_c[0]: not below the field modulus"),
+        "sub.json": (lambda o: o.__setitem__("pi_b", g2_to_snarkjs(g2.hash_to_twist(b"cli"))),
+                     "pi_b: point is not in the prime-order subgroup"),
+    }
+    for fname, (fn, message) in cases.items():
+        _edit(base, two / fname, fn)
+        res = zkvmc(two, "verify", "--vk", "popcount.vk.json", "-p", fname, "--public", "popcount.public.json")
+        assert res.returncode == 2 and f"{fname}: {message}" in res.stderr, res.stderr
+    res = zkvmc(two, "verify", "--vk", "popcount.vk.json", "-p", "missing.json", "--public", "popcount.public.json")
+    assert res.returncode == 2 and "missing.json: no such file" in res.stderr
+
+
+def test_unsatisfiable_inputs_are_exit_1(two: Path) -> None:
+    (two / "bad_input.json").write_text(json.dumps({"public": [], "private": []}))
+    res = zkvmc(two, "prove", "--pk", "popcount.pk.json", "-c", "popcount.r1cs.json", "-i", "bad_input.json")
+    assert res.returncode in (1, 2) and "Traceback" not in res.stderr

@@ -1,0 +1,209 @@
+"""Groth16 files: verification_key.json, proof.json, public.json (snarkjs's layout) and the
+zkvmc proving key proving_key.json (format "zkvmc-groth16-pk", version 1). docs/groth16.md.
+
+Takes keys/proofs (zkvmc.groth16) and gives JSON, or reads JSON back, validating every field
+and naming file and field of anything wrong (e.g. `proof.json: pi_a[1]: not below the field
+modulus`). The snarkjs files match `snarkjs groth16 verify`'s inputs exactly (decimal strings,
+projective "1" / ["1", "0"] third coordinates, F_q2 as [c0, c1]); the verification key adds a
+"zkvmc" object snarkjs ignores. Writes are atomic (zkvmc.artifacts.io.write_json).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from zkvmc.artifacts.io import check_header, digest, field, read_json, write_json
+from zkvmc.curve import adapter
+from zkvmc.curve.codec import (CodecError, g1_from_json, g1_from_snarkjs, g1_to_json, g1_to_snarkjs,
+                               g2_from_json, g2_from_snarkjs, g2_to_json, g2_to_snarkjs)
+from zkvmc.errors import ArtifactError
+from zkvmc.field import R
+from zkvmc.groth16.keys import Proof, ProvingKey, VerificationKey
+
+PK_FORMAT = "zkvmc-groth16-pk"
+PK_VERSION = 1
+VK_FORMAT_VERSION = 1
+"""Version of the "zkvmc" object inside verification_key.json."""
+
+_PK_POINTS_G1 = ("alpha_g1", "beta_g1", "delta_g1")
+_PK_POINTS_G2 = ("beta_g2", "delta_g2")
+_PK_QUERIES = (("a_query", False), ("b_g1_query", False), ("b_g2_query", True), ("h_query", False),
+               ("l_query", False))
+
+
+def _decode(path: str, name: str, v: Any, fn: Callable[[Any, str], Any]) -> Any:
+    """fn(v) with a CodecError turned into an ArtifactError for path and field `name...`."""
+    try:
+        return fn(v, "")
+    except CodecError as e:
+        raise ArtifactError(path, name + e.where, e.message) from None
+
+
+# ---- verification key -------------------------------------------------------------------------
+
+
+def alphabeta_12(vk: VerificationKey) -> list[list[list[str]]]:
+    """e(alpha, beta) exactly as snarkjs writes it (informational: verifiers recompute it)."""
+    tower = adapter.pairing_as_snarkjs(vk.alpha_g1, vk.beta_g2)
+    return [[[str(c) for c in pair] for pair in half] for half in tower]
+
+
+def vk_to_json(vk: VerificationKey) -> dict[str, Any]:
+    """snarkjs's verification_key.json object."""
+    return {
+        "protocol": "groth16", "curve": "bn128", "nPublic": vk.n_public,
+        "vk_alpha_1": g1_to_snarkjs(vk.alpha_g1), "vk_beta_2": g2_to_snarkjs(vk.beta_g2),
+        "vk_gamma_2": g2_to_snarkjs(vk.gamma_g2), "vk_delta_2": g2_to_snarkjs(vk.delta_g2),
+        "vk_alphabeta_12": alphabeta_12(vk),
+        "IC": [g1_to_snarkjs(p) for p in vk.gamma_abc_g1],
+        "zkvmc": {"format_version": VK_FORMAT_VERSION, "circuit_digest": vk.circuit_digest},
+    }
+
+
+def write_vk(path: str, vk: VerificationKey) -> None:
+    """Write verification_key.json atomically."""
+    write_json(path, vk_to_json(vk))
+
+
+def _protocol(path: str, obj: Any, what: str) -> None:
+    if not isinstance(obj, dict):
+        raise ArtifactError(path, "", f"expected a JSON object ({what})")
+    if obj.get("protocol") != "groth16":
+        raise ArtifactError(path, "protocol", f"expected 'groth16', found {obj.get('protocol')!r}")
+    if obj.get("curve", "bn128") != "bn128":
+        raise ArtifactError(path, "curve", f"expected 'bn128', found {obj.get('curve')!r}")
+
+
+def vk_from_json(obj: Any, path: str) -> VerificationKey:
+    """Validate a parsed verification_key.json (snarkjs's, or zkvmc's with its extra object)."""
+    _protocol(path, obj, "a Groth16 verification key")
+    n_public = field(path, obj, "nPublic", int)
+    ic = field(path, obj, "IC", list)
+    if n_public < 0 or len(ic) != n_public + 1:
+        raise ArtifactError(path, "IC", f"expected nPublic + 1 = {n_public + 1} points, found {len(ic)}")
+    extra = obj.get("zkvmc", {})
+    dig = extra.get("circuit_digest", "") if isinstance(extra, dict) else ""
+    return VerificationKey(
+        alpha_g1=_decode(path, "vk_alpha_1", field(path, obj, "vk_alpha_1", list), g1_from_snarkjs),
+        beta_g2=_decode(path, "vk_beta_2", field(path, obj, "vk_beta_2", list), g2_from_snarkjs),
+        gamma_g2=_decode(path, "vk_gamma_2", field(path, obj, "vk_gamma_2", list), g2_from_snarkjs),
+        delta_g2=_decode(path, "vk_delta_2", field(path, obj, "vk_delta_2", list), g2_from_snarkjs),
+        gamma_abc_g1=tuple(_decode(path, f"IC[{i}]", p, g1_from_snarkjs) for i, p in enumerate(ic)),
+        circuit_digest=dig if isinstance(dig, str) else "")
+
+
+def read_vk(path: str) -> VerificationKey:
+    """Read and validate verification_key.json."""
+    return vk_from_json(read_json(path), path)
+
+
+# ---- proof and public signals ---------------------------------------------------------------
+
+
+def proof_to_json(p: Proof) -> dict[str, Any]:
+    """snarkjs's proof.json object."""
+    return {"pi_a": g1_to_snarkjs(p.a), "pi_b": g2_to_snarkjs(p.b), "pi_c": g1_to_snarkjs(p.c),
+            "protocol": "groth16", "curve": "bn128"}
+
+
+def write_proof(path: str, p: Proof) -> None:
+    """Write proof.json atomically."""
+    write_json(path, proof_to_json(p))
+
+
+def proof_from_json(obj: Any, path: str) -> Proof:
+    """Validate a parsed proof.json (canonical coordinates, on curve, B in G2)."""
+    _protocol(path, obj, "a Groth16 proof")
+    return Proof(_decode(path, "pi_a", field(path, obj, "pi_a", list), g1_from_snarkjs),
+                 _decode(path, "pi_b", field(path, obj, "pi_b", list), g2_from_snarkjs),
+                 _decode(path, "pi_c", field(path, obj, "pi_c", list), g1_from_snarkjs))
+
+
+def read_proof(path: str) -> Proof:
+    """Read and validate proof.json."""
+    return proof_from_json(read_json(path), path)
+
+
+def write_public(path: str, signals: list[int]) -> None:
+    """Write public.json: the public signals (outputs, then public inputs) as decimal strings."""
+    write_json(path, [str(x) for x in signals])
+
+
+def public_from_json(obj: Any, path: str) -> list[int]:
+    """Validate a parsed public.json: a list of decimal strings, each below r."""
+    if not isinstance(obj, list):
+        raise ArtifactError(path, "", "expected a JSON list of decimal strings")
+    out = []
+    for i, v in enumerate(obj):
+        if not isinstance(v, str) or not v.isdigit():
+            raise ArtifactError(path, f"[{i}]", f"expected a decimal string, found {v!r}"[:120])
+        if int(v) >= R:
+            raise ArtifactError(path, f"[{i}]", "not below the scalar field modulus r")
+        out.append(int(v))
+    return out
+
+
+def read_public(path: str) -> list[int]:
+    """Read and validate public.json."""
+    return public_from_json(read_json(path), path)
+
+
+# ---- proving key ----------------------------------------------------------------------------
+
+
+def _pk_body(pk: ProvingKey) -> dict[str, Any]:
+    body: dict[str, Any] = {"n_public": pk.n_public, "domain_size": pk.domain_size, "n_wires": pk.n_wires}
+    body.update({k: g1_to_json(getattr(pk, k)) for k in _PK_POINTS_G1})
+    body.update({k: g2_to_json(getattr(pk, k)) for k in _PK_POINTS_G2})
+    for k, is_g2 in _PK_QUERIES:
+        enc = g2_to_json if is_g2 else g1_to_json
+        body[k] = [enc(p) for p in getattr(pk, k)]
+    return body
+
+
+def write_pk(path: str, pk: ProvingKey) -> None:
+    """Write proving_key.json atomically, with a digest of its content against corruption."""
+    body = _pk_body(pk)
+    head = {"format": PK_FORMAT, "version": PK_VERSION, "curve": "bn128",
+            "circuit_digest": pk.circuit_digest, "digest": digest(body)}
+    write_json(path, {**head, **body}, indent=None)
+
+
+def _count(path: str, obj: dict, name: str, n: int) -> list:
+    v = field(path, obj, name, list)
+    if len(v) != n:
+        raise ArtifactError(path, name, f"expected {n} points, found {len(v)}")
+    return v
+
+
+def _queries(path: str, obj: dict, n_wires: int, n_public: int, n: int) -> dict[str, tuple]:
+    sizes = {"a_query": n_wires, "b_g1_query": n_wires, "b_g2_query": n_wires, "h_query": n - 1,
+             "l_query": n_wires - n_public - 1}
+    out = {}
+    for name, is_g2 in _PK_QUERIES:
+        items = _count(path, obj, name, sizes[name])
+        # bulk G2 points get the on-curve check; the digest guards them against edits, and a
+        # bad one could only make this prover's own proofs fail verification
+        fn = (lambda v, w: g2_from_json(v, w, subgroup=False)) if is_g2 else g1_from_json
+        out[name] = tuple(_decode(path, f"{name}[{i}]", p, fn) for i, p in enumerate(items))
+    return out
+
+
+def pk_from_json(obj: Any, path: str) -> ProvingKey:
+    """Validate a parsed proving_key.json."""
+    check_header(path, obj, PK_FORMAT, PK_VERSION)
+    body = {k: v for k, v in obj.items() if k not in ("format", "version", "curve", "circuit_digest", "digest")}
+    if digest(body) != obj.get("digest"):
+        raise ArtifactError(path, "digest", "does not match the file's content (edited or corrupted)")
+    n_wires, n_public, n = (field(path, obj, k, int) for k in ("n_wires", "n_public", "domain_size"))
+    if not (n_wires >= n_public + 1 >= 1 and n >= 2 and n & (n - 1) == 0):
+        raise ArtifactError(path, "n_wires", "inconsistent n_wires / n_public / domain_size")
+    pts = {k: _decode(path, k, field(path, obj, k, list), g1_from_json) for k in _PK_POINTS_G1}
+    pts.update({k: _decode(path, k, field(path, obj, k, list), g2_from_json) for k in _PK_POINTS_G2})
+    return ProvingKey(**pts, **_queries(path, obj, n_wires, n_public, n), n_public=n_public,
+                      domain_size=n, circuit_digest=field(path, obj, "circuit_digest", str))
+
+
+def read_pk(path: str) -> ProvingKey:
+    """Read and validate proving_key.json."""
+    return pk_from_json(read_json(path), path)

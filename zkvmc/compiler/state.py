@@ -1,0 +1,73 @@
+"""Symbolic machine states and their merging (compiler-notes.md, "Control flow").
+
+A state is one set of paths through the program, all at the same pc with the same call stack,
+tape positions and loop counters; `p` is its path predicate (1 on the path the run takes,
+0 elsewhere). Register values, memory events and outputs are LCs. Two states with the same
+`key` merge: v = v1 + p2·(v2 - v1), p = p1 + p2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zkvmc.compiler import lin
+from zkvmc.compiler.builder import Builder
+from zkvmc.compiler.memory import Event, merge_memory
+from zkvmc.r1cs.system import LC
+
+
+@dataclass
+class State:
+    """One symbolic state (mutable; every fork copies)."""
+
+    pc: int
+    """Next instruction."""
+    p: LC
+    """Path predicate."""
+    regs: list[LC]
+    """r0..r15."""
+    mem: tuple[Event, ...]
+    """Memory writes since the start, in order (see zkvmc.compiler.memory)."""
+    stack: tuple[int, ...]
+    """Return addresses, innermost last."""
+    n_pub: int
+    """Public inputs read."""
+    n_priv: int
+    """Private inputs read."""
+    outputs: tuple[LC, ...]
+    """Values written."""
+    loops: tuple[tuple[int, int, LC], ...]
+    """(loop head pc, backward jumps since entry, predicate at entry), sorted by head."""
+
+    def key(self) -> tuple:
+        """States with equal keys merge."""
+        return (self.pc, self.stack, self.n_pub, self.n_priv, len(self.outputs),
+                tuple((h, c) for h, c, _ in self.loops))
+
+    def fork(self, p: LC) -> "State":
+        """A copy with predicate p."""
+        return State(self.pc, p, list(self.regs), self.mem, self.stack, self.n_pub, self.n_priv,
+                     self.outputs, self.loops)
+
+    def count(self, head: int) -> tuple[int, LC] | None:
+        """(count, entry predicate) of the loop at head, if tracked."""
+        for h, c, pe in self.loops:
+            if h == head:
+                return c, pe
+        return None
+
+    def set_loop(self, head: int, count: int, entry: LC) -> None:
+        """Track the loop at head with this count and entry predicate."""
+        rest = [x for x in self.loops if x[0] != head]
+        self.loops = tuple(sorted(rest + [(head, count, entry)], key=lambda x: x[0]))
+
+
+def merge(b: Builder, s1: State, s2: State) -> State:
+    """The state for 'the run is in s1 or in s2' (same key)."""
+    sel = s2.p
+    regs = [b.select(sel, v2, v1) for v1, v2 in zip(s1.regs, s2.regs)]
+    outputs = tuple(b.select(sel, v2, v1) for v1, v2 in zip(s1.outputs, s2.outputs))
+    loops = tuple((h, c, lin.add(e1, e2)) for (h, c, e1), (_, _, e2) in zip(s1.loops, s2.loops))
+    mem = merge_memory(b, s1.mem, s1.p, s2.mem, s2.p)
+    return State(s1.pc, lin.add(s1.p, s2.p), regs, mem, s1.stack, s1.n_pub, s1.n_priv,
+                 outputs, loops)

@@ -1,0 +1,128 @@
+"""The one adapter over py_ecc (optimized_bn128): curve constants, generators and the pairing.
+
+Takes affine points as int tuples (G1: (x, y); G2: ((x0, x1), (y0, y1)); None = infinity) and
+gives py_ecc's results: the product of Miller loops with one final exponentiation (EIP-197's
+pairing check), single pairings for tests, and reference scalar multiplication used only by
+tests as a twin of the fast paths. No other zkvmc module imports py_ecc.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from py_ecc import optimized_bn128 as _bn
+from py_ecc.optimized_bn128 import optimized_pairing as _op
+
+FIELD_MODULUS: int = int(_bn.field_modulus)
+"""q, the base-field modulus."""
+
+CURVE_ORDER: int = int(_bn.curve_order)
+"""r, the order of G1 and G2 (= the scalar field of zkvmc.field)."""
+
+B1: int = 3
+"""G1: y^2 = x^3 + 3."""
+
+B2: tuple[int, int] = (int(_bn.b2.coeffs[0]), int(_bn.b2.coeffs[1]))
+"""The twist: y^2 = x^3 + 3/(9 + u), as (c0, c1)."""
+
+G1_GEN: tuple[int, int] = (1, 2)
+"""The G1 generator."""
+
+G2_GEN: tuple[tuple[int, int], tuple[int, int]] = (
+    (int(_bn.G2[0].coeffs[0]), int(_bn.G2[0].coeffs[1])),
+    (int(_bn.G2[1].coeffs[0]), int(_bn.G2[1].coeffs[1])),
+)
+"""The G2 generator (EIP-197)."""
+
+G1Affine = Any
+"""(x, y) ints or None."""
+G2Affine = Any
+"""((x0, x1), (y0, y1)) ints or None."""
+
+
+def _to_g1(p: G1Affine) -> Any:
+    return (_bn.FQ(int(p[0])), _bn.FQ(int(p[1])), _bn.FQ.one())
+
+
+def _to_g2(p: G2Affine) -> Any:
+    (x0, x1), (y0, y1) = p
+    return (_bn.FQ2([int(x0), int(x1)]), _bn.FQ2([int(y0), int(y1)]), _bn.FQ2.one())
+
+
+def _from_g1(p: Any) -> G1Affine:
+    if _bn.is_inf(p):
+        return None
+    x, y = _bn.normalize(p)
+    return (int(x), int(y))
+
+
+def _from_g2(p: Any) -> G2Affine:
+    if _bn.is_inf(p):
+        return None
+    x, y = _bn.normalize(p)
+    return ((int(x.coeffs[0]), int(x.coeffs[1])), (int(y.coeffs[0]), int(y.coeffs[1])))
+
+
+def miller_product(pairs: list[tuple[G1Affine, G2Affine]]) -> Any:
+    """prod_i f_{Q_i}(P_i) without final exponentiation (pairs with infinity contribute 1)."""
+    f = _bn.FQ12.one()
+    for p, q in pairs:
+        if p is None or q is None:
+            continue
+        f = f * _op.miller_loop(_bn.twist(_to_g2(q)), _op.cast_point_to_fq12(_to_g1(p)), False)
+    return f
+
+
+def pairing_product_is_one(pairs: list[tuple[G1Affine, G2Affine]]) -> bool:
+    """Whether prod_i e(P_i, Q_i) == 1: one multi-Miller loop, ONE final exponentiation."""
+    return _op.final_exponentiate(miller_product(pairs)) == _bn.FQ12.one()
+
+
+def pairing(p: G1Affine, q: G2Affine) -> Any:
+    """e(P, Q) in py_ecc's FQ12 (a reference for tests and for vk_alphabeta_12)."""
+    if p is None or q is None:
+        return _bn.FQ12.one()
+    return _bn.pairing(_to_g2(q), _to_g1(p))
+
+
+def fq12_to_tower(f: Any) -> list[list[list[int]]]:
+    """An FQ12 value in the tower layout snarkjs writes (c0/c1 over F_q6, each 3 F_q2 pairs).
+
+    py_ecc's F_q12 is F_q[w]/(w^12 - 18 w^6 + 82) with w^6 = 9 + u; the tower is
+    F_q2[v]/(v^3 - (9 + u)), then [w]/(w^2 - v); so w^j (j < 6) gathers c_j + c_{j+6} (9 + u),
+    and w^0, w^2, w^4 are v^0, v^1, v^2 of c0 while w^1, w^3, w^5 are those of c1.
+    """
+    c = [int(x) for x in f.coeffs]
+    q = FIELD_MODULUS
+    pairs = [[(c[j] + 9 * c[j + 6]) % q, c[j + 6] % q] for j in range(6)]
+    return [[pairs[0], pairs[2], pairs[4]], [pairs[1], pairs[3], pairs[5]]]
+
+
+BN_X = 4965661367192848881
+"""The BN parameter x of BN254 (q and r are polynomials in x)."""
+
+SNARKJS_GT_EXPONENT = 2 * BN_X * (6 * BN_X * BN_X + 3 * BN_X + 1)
+"""snarkjs (ffjavascript) computes the final exponentiation's hard part as in Fuentes-Castaneda
+et al. 2011, which yields e^lambda, lambda = 2x(6x^2 + 3x + 1), rather than py_ecc's e."""
+
+
+def pairing_as_snarkjs(p: G1Affine, q: G2Affine) -> list[list[list[int]]]:
+    """e(P, Q) as snarkjs writes it (vk_alphabeta_12): py_ecc's value^lambda in tower layout."""
+    return fq12_to_tower(pairing(p, q) ** (SNARKJS_GT_EXPONENT % CURVE_ORDER))
+
+
+def reference_g1_mul(p: G1Affine, k: int) -> G1Affine:
+    """[k]P by py_ecc (tests only: the slow, trusted twin)."""
+    return None if p is None else _from_g1(_bn.multiply(_to_g1(p), k % CURVE_ORDER))
+
+
+def reference_g2_mul(p: G2Affine, k: int) -> G2Affine:
+    """[k]P in G2 by py_ecc (tests only), k taken as an integer, not reduced mod r."""
+    return None if p is None else _from_g2(_bn.multiply(_to_g2(p), k))
+
+
+def reference_g1_add(p: G1Affine, q: G1Affine) -> G1Affine:
+    """P + Q by py_ecc (tests only)."""
+    if p is None or q is None:
+        return q if p is None else p
+    return _from_g1(_bn.add(_to_g1(p), _to_g1(q)))

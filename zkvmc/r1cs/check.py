@@ -1,0 +1,304 @@
+"""Static and dynamic checks of a constraint system: an R1CS (and a witness) -> findings.
+
+validate_constraints looks at the R1CS alone: malformed LCs (index out of range, coefficient
+outside [1, r), unsorted terms), wires no constraint uses (an unused public wire is a free
+output or an ignored input: the proof does not bind it), constraints that hold for every
+assignment or for none, and duplicates (up to A/B swap and scalars, as the optimiser sees them).
+
+unpinned_wires is the determinism check (the "under-constrained circuit" bug class of circom
+audits, e.g. Pailoor et al., "Automated Detection of Under-Constrained Circuits in ZK", PLDI'23):
+starting from a satisfying assignment, it changes one wire and repairs the violated constraints
+by solving for wires that appear linearly in them, with the public inputs held fixed. Success
+exhibits a second satisfying assignment, so a reported wire is certainly not determined by the
+inputs; failure after a few randomised trials is evidence, not proof, that the wire is pinned.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from dataclasses import dataclass
+
+from zkvmc.field import R
+from zkvmc.r1cs.optimise import constraint_key
+from zkvmc.r1cs.system import LC, R1CS, Constraint, is_satisfied
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a constraint system."""
+
+    kind: str
+    """Machine-readable class, one of KINDS."""
+    message: str
+    """A sentence for a person."""
+    wire: int | None
+    """The wire concerned, if any."""
+    constraint: int | None
+    """The constraint concerned, if any."""
+
+
+KINDS = ("layout", "malformed-lc", "wire-out-of-range", "bad-coefficient", "unsorted-lc",
+         "unused-wire", "unused-public", "trivial", "always-false", "duplicate")
+"""Every Finding.kind validate_constraints produces."""
+
+
+def _term_findings(lc: object, n_wires: int, k: int, side: str) -> list[Finding]:
+    """Findings about one LC of constraint k."""
+    if not isinstance(lc, tuple) or not all(
+            isinstance(t, tuple) and len(t) == 2 and all(type(x) is int for x in t) for t in lc):
+        return [Finding("malformed-lc", f"constraint {k}: {side} is not a tuple of (wire, coeff) "
+                        "integer pairs", None, k)]
+    out = []
+    for w, c in lc:
+        if not 0 <= w < n_wires:
+            out.append(Finding("wire-out-of-range", f"constraint {k}: {side} uses wire {w}, "
+                               f"outside [0, {n_wires})", w, k))
+        if not 0 < c < R:
+            out.append(Finding("bad-coefficient", f"constraint {k}: {side} coefficient {c} of "
+                               f"wire {w} is not in [1, r)", w, k))
+    wires = [w for w, _ in lc]
+    if any(a >= b for a, b in zip(wires, wires[1:])):
+        out.append(Finding("unsorted-lc", f"constraint {k}: {side} wires are not strictly "
+                           "ascending (unsorted or repeated)", None, k))
+    return out
+
+
+def _layout_findings(r1cs: R1CS) -> list[Finding]:
+    """The wire counts must leave room for wire 0 and the public wires."""
+    if min(r1cs.n_outputs, r1cs.n_pub_inputs) < 0 or r1cs.n_wires < r1cs.n_public + 1:
+        return [Finding("layout", f"n_wires = {r1cs.n_wires} cannot hold wire 0 and "
+                        f"{r1cs.n_outputs} outputs + {r1cs.n_pub_inputs} public inputs",
+                        None, None)]
+    return []
+
+
+def _unused_findings(r1cs: R1CS, used: set[int]) -> list[Finding]:
+    """Wires no constraint mentions."""
+    out = []
+    for w in range(1, r1cs.n_wires):
+        if w in used:
+            continue
+        if w <= r1cs.n_outputs:
+            out.append(Finding("unused-public", f"output wire {w} is in no constraint: "
+                               "a proof accepts any value for it", w, None))
+        elif w <= r1cs.n_public:
+            out.append(Finding("unused-public", f"public input wire {w} is in no constraint",
+                               w, None))
+        else:
+            out.append(Finding("unused-wire", f"private wire {w} is in no constraint", w, None))
+    return out
+
+
+def _shape_findings(k: int, con: Constraint, seen: dict[tuple, int]) -> list[Finding]:
+    """Trivially true, never true or duplicate constraint k (seen: key -> first index)."""
+    key = constraint_key(dict(con.a), dict(con.b), dict(con.c))
+    if key is None:
+        return [Finding("trivial", f"constraint {k} holds for every assignment", None, k)]
+    if key[0] == "lin" and all(w == 0 for w, _ in key[1]):
+        return [Finding("always-false", f"constraint {k} is a false constant equation: "
+                        "nothing satisfies the system", None, k)]
+    if key in seen:
+        return [Finding("duplicate", f"constraint {k} repeats constraint {seen[key]}", None, k)]
+    seen[key] = k
+    return []
+
+
+def validate_constraints(r1cs: R1CS) -> list[Finding]:
+    """Every static problem of the system, in constraint then wire order."""
+    out = _layout_findings(r1cs)
+    used: set[int] = set()
+    seen: dict[tuple, int] = {}
+    for k, con in enumerate(r1cs.constraints):
+        lc_out = [f for side, lc in zip("ABC", (con.a, con.b, con.c))
+                  for f in _term_findings(lc, r1cs.n_wires, k, side)]
+        out += lc_out
+        if any(f.kind == "malformed-lc" for f in lc_out):
+            continue
+        used.update(w for lc in (con.a, con.b, con.c) for w, _ in lc if w)
+        if not lc_out:
+            out += _shape_findings(k, con, seen)
+    return out + _unused_findings(r1cs, used)
+
+
+# ---- the determinism check ---------------------------------------------------------------------
+
+def _coeff(lc: LC, u: int) -> int:
+    """u's coefficient in lc (0 if absent)."""
+    for w, c in lc:
+        if w == u:
+            return c
+    return 0
+
+
+class _Trial:
+    """One attempt to move wire v: the changed values over a base assignment."""
+
+    def __init__(self, r1cs: R1CS, base: list[int], occ: list[list[int]], fixed: set[int]) -> None:
+        self.r1cs, self.base, self.occ, self.fixed = r1cs, base, occ, fixed
+        self.cur: dict[int, int] = {}
+
+    def val(self, w: int) -> int:
+        """The current value of wire w."""
+        return self.cur.get(w, self.base[w])
+
+    def ev(self, lc: LC) -> int:
+        """<lc, current assignment>."""
+        return sum(c * self.val(w) for w, c in lc) % R
+
+    def holds(self, k: int) -> bool:
+        """Whether constraint k holds under the current values."""
+        con = self.r1cs.constraints[k]
+        return self.ev(con.a) * self.ev(con.b) % R == self.ev(con.c)
+
+    def parts(self, k: int, u: int) -> tuple[int, int, int, int, int, int]:
+        """(a_u, b_u, c_u, A0, B0, C0): constraint k as (A0 + a_u·u)(B0 + b_u·u) = C0 + c_u·u."""
+        con = self.r1cs.constraints[k]
+        x = self.val(u)
+        cf = [_coeff(lc, u) for lc in (con.a, con.b, con.c)]
+        rest = [(self.ev(lc) - c * x) % R for lc, c in zip((con.a, con.b, con.c), cf)]
+        return cf[0], cf[1], cf[2], rest[0], rest[1], rest[2]
+
+    def solve_for(self, k: int, u: int) -> int | None:
+        """The value of u that satisfies constraint k with the others unchanged, when k is
+        linear in u with a non-zero coefficient; else None."""
+        au, bu, cu, a0, b0, c0 = self.parts(k, u)
+        slope = (au * b0 + bu * a0 - cu) % R
+        if (au and bu) or not slope:
+            return None
+        return (c0 - a0 * b0) * pow(slope, -1, R) % R
+
+    def other_root(self, k: int, u: int) -> int | None:
+        """When k is quadratic in u (like a booleanity check), its root besides u's value."""
+        au, bu, cu, a0, b0, _ = self.parts(k, u)
+        if not (au and bu):
+            return None
+        alt = (-(au * b0 + bu * a0 - cu) * pow(au * bu, -1, R) - self.val(u)) % R
+        return alt if alt != self.val(u) else None
+
+    def repair(self, k: int, v: int, rng: random.Random, bent: set[int]) -> int | None:
+        """Change one movable wire of constraint k so that it holds; the wire, or None.
+
+        Wires not moved yet come first, then wires that only ever appear linearly (`bent`
+        holds the others): moving those cannot break a booleanity-style check.
+        """
+        con = self.r1cs.constraints[k]
+        wires = sorted({w for lc in (con.a, con.b, con.c) for w, _ in lc} - self.fixed - {v})
+        rng.shuffle(wires)
+        wires.sort(key=lambda w: (w in self.cur, w in bent))  # stable: random among equals
+        for u in wires:
+            new = self.solve_for(k, u)
+            if new is not None:
+                self.cur[u] = new
+                return u
+        return None
+
+
+def _move(trial: _Trial, v: int, value: int, rng: random.Random, budget: int,
+          bent: set[int]) -> bool:
+    """Give v a new value and repair until every constraint holds (True) or we are stuck."""
+    trial.cur[v] = value
+    todo = list(trial.occ[v])
+    heapq.heapify(todo)
+    for _ in range(budget):
+        while todo and trial.holds(todo[0]):
+            heapq.heappop(todo)
+        if not todo:
+            return all(trial.holds(k) for u in trial.cur for k in trial.occ[u])
+        u = trial.repair(heapq.heappop(todo), v, rng, bent)
+        if u is None:
+            return False
+        for k in trial.occ[u]:
+            heapq.heappush(todo, k)
+    return False
+
+
+def _bent(r1cs: R1CS) -> set[int]:
+    """Wires that appear somewhere in a factor whose other factor is not a constant."""
+    out: set[int] = set()
+    for con in r1cs.constraints:
+        const_a = all(w == 0 for w, _ in con.a)
+        const_b = all(w == 0 for w, _ in con.b)
+        if not (const_a or const_b):
+            out.update(w for lc in (con.a, con.b) for w, _ in lc if w)
+    return out
+
+
+def _new_values(r1cs: R1CS, base: list[int], occ: list[list[int]], v: int,
+                rng: random.Random, trials: int) -> list[int]:
+    """Values to try for v: the other roots of quadratic constraints on v, 0 and 1 (flags and
+    bits are where under-constrained circuits usually hide), then random ones."""
+    probe = _Trial(r1cs, base, occ, set())
+    special = ({probe.other_root(k, v) for k in occ[v]} | {0, 1}) - {None, base[v]}
+    return sorted(special) + [(base[v] + rng.randrange(1, R)) % R for _ in range(trials)]
+
+
+def _occurrences(r1cs: R1CS) -> list[list[int]]:
+    """occ[w] = the constraints that mention wire w, ascending."""
+    occ: list[list[int]] = [[] for _ in range(r1cs.n_wires)]
+    for k, con in enumerate(r1cs.constraints):
+        for w in sorted({w for lc in (con.a, con.b, con.c) for w, _ in lc}):
+            occ[w].append(k)
+    return occ
+
+
+class _Search:
+    """What every move of one unpinned_wires / second_assignment call shares."""
+
+    def __init__(self, r1cs: R1CS, w_valid: list[int] | tuple[int, ...], trials: int,
+                 seed: int) -> None:
+        self.base = list(w_valid)
+        if not is_satisfied(r1cs, self.base):
+            raise ValueError("the determinism check needs an assignment that satisfies the system")
+        self.r1cs, self.trials, self.rng = r1cs, trials, random.Random(seed)
+        self.fixed = {0, *range(r1cs.n_outputs + 1, r1cs.n_public + 1)}
+        self.occ = _occurrences(r1cs)
+        self.bent = _bent(r1cs)
+        self.budget = 4 * len(r1cs.constraints) + 16
+
+    def check_wires(self, wires: list[int] | range) -> None:
+        """Reject wire indices outside the system."""
+        if any(not 0 <= v < self.r1cs.n_wires for v in wires):
+            raise ValueError(f"wires to check must be in [0, {self.r1cs.n_wires})")
+
+    def alternative(self, v: int) -> dict[int, int] | None:
+        """The changed wires of a second satisfying assignment in which v differs, or None."""
+        if v in self.fixed:
+            return None
+        for value in _new_values(self.r1cs, self.base, self.occ, v, self.rng, self.trials):
+            trial = _Trial(self.r1cs, self.base, self.occ, self.fixed)
+            if _move(trial, v, value, self.rng, self.budget, self.bent):
+                return {u: x for u, x in trial.cur.items() if x != self.base[u]}
+        return None
+
+
+def second_assignment(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], v: int, *,
+                      trials: int = 4, seed: int = 0) -> list[int] | None:
+    """A satisfying assignment with the same public inputs as w_valid and a different value
+    of wire v, if the randomised search finds one (see unpinned_wires)."""
+    search = _Search(r1cs, w_valid, trials, seed)
+    search.check_wires([v])
+    moved = search.alternative(v)
+    if moved is None:
+        return None
+    return [moved.get(i, x) for i, x in enumerate(search.base)]
+
+
+def unpinned_wires(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], order: list[int] | range,
+                   *, trials: int = 4, seed: int = 0) -> list[int]:
+    """Wires of `order` (checked in that order, e.g. the witness program's) whose value can
+    change while every constraint still holds and the public inputs stay the same.
+
+    Outputs and private wires may move; wire 0 and the public inputs are held fixed. Each
+    listed wire comes with a concrete second assignment (so no false alarms); a wire is
+    considered pinned when moving it to 0, 1, the other root of each quadratic constraint on
+    it and `trials` random values all fail to repair. Deterministic for a seed.
+    """
+    search = _Search(r1cs, w_valid, trials, seed)
+    search.check_wires(order)
+    loose: set[int] = set()
+    for v in order:
+        if v not in loose:
+            # every wire the repair moved has a second value too
+            loose.update(search.alternative(v) or {})
+    return [v for v in order if v in loose]
