@@ -99,6 +99,7 @@ def test_counts_and_bounds_limits_accepted() -> None:
 
 @pytest.mark.parametrize("text,line,col,words", [
     ("frob r1", 1, 1, "unknown instruction 'frob'"),
+    ("nop\nloop\njmp loop", 2, 1, "a label needs a colon: `loop:`"),
     ("asert_eq r1, 1", 1, 1, "did you mean 'assert_eq'"),
     ("add r1, r2", 1, 1, "'add' takes 3 operands, found 2"),
     ("halt r1", 1, 6, "'halt' takes 0 operands, found 1"),

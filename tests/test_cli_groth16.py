@@ -4,9 +4,12 @@ malformed points), checking exit codes (0 valid, 1 invalid, 2 malformed/mismatch
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,13 +23,39 @@ REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = sorted(p.stem for p in (REPO / "programs").glob("*.asm") if (REPO / "programs" / f"{p.stem}.input.json").exists())
 
 
-def zkvmc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+@dataclass(frozen=True)
+class Result:
+    """What a CLI run gave."""
+
+    returncode: int
+    """Exit code."""
+    stdout: str
+    """Data."""
+    stderr: str
+    """Messages."""
+
+
+def zkvmc(cwd: Path, *args: str) -> Result:
+    """Run the CLI entry point in-process (saves the interpreter start) with cwd and streams captured."""
+    from zkvmc.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def subprocess_zkvmc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the CLI as a user would (a real process: real exit codes and streams)."""
     return subprocess.run([sys.executable, "-m", "zkvmc", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600)
 
 
-def ok(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def ok(cwd: Path, *args: str) -> Result:
     res = zkvmc(cwd, *args)
     assert res.returncode == 0, res.stderr
     return res
@@ -65,8 +94,12 @@ def test_program_proof_verifies_and_tampering_is_rejected(proved) -> None:  # ty
     assert res.stderr.startswith("invalid:")
 
 
-def test_program_wrong_public_signals(proved) -> None:  # type: ignore[no-untyped-def]
-    _, d = proved
+@pytest.mark.parametrize("name", ["calls", "sudoku"])
+def test_wrong_public_signals(name: str, tmp_path: Path) -> None:
+    d = tmp_path
+    ok(d, "compile", str(REPO / "programs" / f"{name}.asm"))
+    ok(d, "setup", "--insecure-seed", "3", "--quiet")
+    ok(d, "prove", "-i", str(REPO / "programs" / f"{name}.input.json"), "--quiet")
     public = json.loads((d / "public.json").read_text())
     if not public:  # no public signals: one extra one is malformed
         (d / "extra.json").write_text(json.dumps(["1"]))
@@ -79,12 +112,12 @@ def test_program_wrong_public_signals(proved) -> None:  # type: ignore[no-untype
     assert res.returncode == 2 and "plus_r.json: [0]: not below the scalar field modulus r" in res.stderr
 
 
-def test_prove_from_inputs_directly(proved) -> None:  # type: ignore[no-untyped-def]
-    name, d = proved
-    ok(d, "prove", "-i", str(REPO / "programs" / f"{name}.input.json"), "-p", "p2.json", "--public", "pub2.json",
-       "--quiet")
-    assert (d / "pub2.json").read_text() == (d / "public.json").read_text()
-    res = ok(d, "verify", "-p", "p2.json", "--public", "pub2.json", "--json")
+def test_prove_from_inputs_directly(two: Path) -> None:
+    name, d = "popcount", two
+    ok(d, "prove", "--pk", "popcount.pk.json", "-c", "popcount.r1cs.json",
+       "-i", str(REPO / "programs" / f"{name}.input.json"), "-p", "p2.json", "--public", "pub2.json", "--quiet")
+    assert (d / "pub2.json").read_text() == (d / "popcount.public.json").read_text()
+    res = ok(d, "verify", "--vk", "popcount.vk.json", "-p", "p2.json", "--public", "pub2.json", "--json")
     assert json.loads(res.stdout) == {"valid": True, "reason": None}
 
 
@@ -134,4 +167,15 @@ def test_malformed_points_are_exit_2(two: Path) -> None:
 def test_unsatisfiable_inputs_are_exit_1(two: Path) -> None:
     (two / "bad_input.json").write_text(json.dumps({"public": [], "private": []}))
     res = zkvmc(two, "prove", "--pk", "popcount.pk.json", "-c", "popcount.r1cs.json", "-i", "bad_input.json")
-    assert res.returncode in (1, 2) and "Traceback" not in res.stderr
+    assert res.returncode == 1 and "Traceback" not in res.stderr and "input" in res.stderr
+
+
+def test_exit_codes_of_a_real_process(two: Path) -> None:
+    args = ["verify", "--vk", "popcount.vk.json", "--public", "popcount.public.json", "-p"]
+    res = subprocess_zkvmc(two, *args, "popcount.proof.json")
+    assert res.returncode == 0 and res.stderr.strip() == "valid" and res.stdout == ""
+    res = subprocess_zkvmc(two, "verify", "--vk", "factorial.vk.json", "--public", "popcount.public.json",
+                           "-p", "popcount.proof.json", "--json")
+    assert res.returncode == 1 and json.loads(res.stdout)["valid"] is False
+    res = subprocess_zkvmc(two, *args, "nope.json")
+    assert res.returncode == 2 and "Traceback" not in res.stderr

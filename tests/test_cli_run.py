@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 
 import pytest
 
@@ -157,3 +159,21 @@ def test_run_rejects_other_json(files, capsys) -> None:
 def test_run_missing_program(capsys, tmp_path) -> None:
     code, _, err = zkvmc(capsys, "run", str(tmp_path / "none.asm"))
     assert code == 2 and "no such file" in err
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "programs", "*.asm")))
+
+
+@pytest.mark.parametrize("src", EXAMPLES, ids=[os.path.basename(p) for p in EXAMPLES])
+def test_examples_source_and_image_agree_with_expected(src, capsys, tmp_path) -> None:
+    base = src[: -len(".asm")]
+    with open(base + ".expected.json") as f:
+        expected = json.load(f)["outputs"]
+    img = str(tmp_path / "p.json")
+    assert zkvmc(capsys, "assemble", src, "-o", img)[0] == 0
+    from_src = zkvmc(capsys, "run", src, "-i", base + ".input.json", "--json")
+    from_img = zkvmc(capsys, "run", img, "-i", base + ".input.json", "--json")
+    assert from_src[0] == from_img[0] == 0
+    assert json.loads(from_src[1]) == json.loads(from_img[1])
+    assert json.loads(from_src[1])["outputs"] == expected

@@ -65,13 +65,15 @@ def operand(draw):
 
 
 def straight(draw, g: Gen) -> None:
-    kind = draw(st.sampled_from(("bin", "bin", "bin", "un", "shift", "check", "mem", "mem")))
+    kind = draw(st.sampled_from(("bin", "bin", "bin", "un", "shift", "check", "mem", "mem", "eq")))
     if kind == "bin":
         g.emit(draw(st.sampled_from(BINARY)), reg(draw), reg(draw), operand(draw))
     elif kind == "un":
         g.emit(draw(st.sampled_from(("mov", "neg", "not"))), reg(draw), reg(draw))
     elif kind == "shift":
         g.emit(draw(st.sampled_from(("shl", "shr"))), reg(draw), reg(draw), Imm(draw(st.integers(0, 63))))
+    elif kind == "eq":  # a 0/1 value, so that branches on it go both ways often
+        g.emit("eq", reg(draw), reg(draw), operand(draw))
     elif kind == "check":
         op = draw(st.sampled_from(("assert_eq", "assert_ne", "range")))
         b = Imm(draw(st.integers(1, 252))) if op == "range" else operand(draw)
@@ -108,7 +110,8 @@ def block(draw, g: Gen, depth: int, size: int) -> None:
         else:
             head, counter = g.label(), Reg(15 - depth)
             if draw(st.booleans()):  # run-time trip count with a .bound (may be exceeded)
-                g.emit("umod", counter, reg(draw), Imm(4))
+                g.emit("umod", counter, reg(draw), Imm(3))
+                g.emit("add", counter, counter, Imm(1))
                 g.bounds.append((head, draw(st.integers(1, 3))))
             else:
                 g.emit("mov", counter, Imm(draw(st.integers(1, 3))))

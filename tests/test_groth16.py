@@ -185,3 +185,15 @@ def test_toxic_waste_comes_from_the_rng() -> None:
     assert pk1 == pk2 and vk1 == vk2 and pk1 != pk3
     assert inv(2) * 2 % CURVE_ORDER == 1  # the scalar field of the curve is zkvmc's field
     assert CURVE_ORDER == R
+
+
+def test_progress_is_reported_through_the_callback() -> None:
+    seen: dict[str, tuple[int, int]] = {}
+    rng = random.Random(14)
+    r1cs, w = random_system(rng, 30, 40, 1, 1)
+    report = lambda stage, done, total: seen.__setitem__(stage, (done, total))  # noqa: E731
+    pk, _ = setup(r1cs, rng, progress=report)
+    prove(pk, r1cs, w, rng, progress=report)
+    assert seen["setup: A query (G1)"] == (30, 30) and seen["setup: H query (G1)"] == (63, 63)
+    assert {"prove: A (G1 MSM)", "prove: B (G2 MSM)", "prove: C (G1 MSM)"} <= set(seen)
+    assert all(done == total for done, total in seen.values())

@@ -16,7 +16,7 @@ from typing import Mapping
 
 from zkvmc.asm import ast
 from zkvmc.asm.program import Imm, Instr, Mem, Operand, Reg, Target
-from zkvmc.errors import SourceError, Span
+from zkvmc.errors import SourceError
 from zkvmc.field import R
 
 OPERAND_KINDS: dict[str, tuple[str, ...]] = {
@@ -82,8 +82,9 @@ def check_instruction(ins: ast.Instruction, sym: Symbols) -> Instr:
     """Resolve and check one instruction's operands against OPERAND_KINDS."""
     op = ins.mnemonic.lower()
     if op not in OPERAND_KINDS:
+        label_hint = f"a label needs a colon: `{ins.mnemonic}:`" if not ins.args else ""
         raise SourceError(ins.span, f"unknown instruction '{ins.mnemonic}'", "",
-                          _suggest(op, OPERAND_KINDS) or "the instructions are listed in docs/language.md")
+                          _suggest(op, OPERAND_KINDS) or label_hint or "the instructions are listed in docs/language.md")
     kinds = OPERAND_KINDS[op]
     if len(ins.args) != len(kinds):
         span = ins.args[len(kinds)].span if len(ins.args) > len(kinds) else ins.span

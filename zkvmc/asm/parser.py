@@ -47,7 +47,7 @@ def parse(text: str, filename: str) -> SourceFile:
 
 
 def source_lines(text: str) -> list[str]:
-    """The text's lines as the grammar counts them (only \n ends a line; a trailing \r is dropped)."""
+    r"""The text's lines as the grammar counts them (only \n ends a line; a trailing \r is dropped)."""
     return [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
 
 
@@ -78,7 +78,7 @@ def _syntax_error(e: UnexpectedInput, filename: str, lines: list[str]) -> Source
 def _bad_character(span: Span, src: str, e: UnexpectedCharacters, hint: str) -> SourceError:
     rest = src[span.col - 1:]
     if rest.startswith("."):
-        word = "." + "".join(c for c in _takewhile_word(rest[1:]))
+        word = "." + _takewhile_word(rest[1:])
         return SourceError(span, f"unknown directive '{word}'", "", "directives are " + ", ".join(DIRECTIVES))
     expected = describe_expected(e.allowed or set())
     return SourceError(span, f"unexpected character {e.char!r}; expected {expected}", "", hint)

@@ -14,11 +14,12 @@ from typing import Any
 import click
 
 from zkvmc.artifacts.inputs import read_inputs
-from zkvmc.artifacts.program_image import is_program_image, program_from_json, write_program
-from zkvmc.asm import assemble_file, assemble_source
+from zkvmc.artifacts.program_image import write_program
+from zkvmc.asm import assemble_file
 from zkvmc.asm.program import Program
 from zkvmc.cli.console import err, out
-from zkvmc.errors import ArtifactError, InputError, NegativeResult
+from zkvmc.cli.loading import load_program
+from zkvmc.errors import InputError, NegativeResult
 from zkvmc.vm.types import Fault, Run, TraceStep
 
 _TRACE_CHUNK = 2000
@@ -27,35 +28,6 @@ _TRACE_CHUNK = 2000
 def default_output(source: str) -> str:
     """programs/fib.asm -> programs/fib.json."""
     return os.path.splitext(source)[0] + ".json"
-
-
-def _read_text(path: str) -> str:
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
-
-
-def load_program(path: str) -> Program:
-    """A program image (JSON whose format is zkvmc-program) or assembly source, by content."""
-    text = _read_text(path)
-    if not text.lstrip().startswith("{"):
-        return assemble_source(text, path)
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ArtifactError(path, "", f"not valid JSON ({e})") from None
-    if not is_program_image(obj):
-        found = obj.get("format") if isinstance(obj, dict) else None
-        raise ArtifactError(path, "format", f"expected a zkvmc-program image or assembly source, found {found!r}")
-    return program_from_json(obj, path)
 
 
 def fault_message(p: Program, f: Fault, steps: int) -> str:

@@ -1,35 +1,39 @@
-"""Shared CLI helpers: load a program from source or image, read inputs."""
+"""Shared CLI helper: load a program from assembly source or an assembled image."""
 
 from __future__ import annotations
 
 import json
 
+from zkvmc.artifacts.program_image import is_program_image, program_from_json
+from zkvmc.asm import assemble_source
 from zkvmc.asm.program import Program
-from zkvmc.errors import ArtifactError
+from zkvmc.errors import ArtifactError, InputError
 
 
-def _looks_like_image(path: str) -> bool:
+def _read_text(path: str) -> str:
     try:
         with open(path, "rb") as f:
-            head = f.read(4096).lstrip()
+            raw = f.read()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     except OSError as e:
-        raise ArtifactError(path, "", e.strerror or "cannot read") from None
-    if not head.startswith(b"{"):
-        return False
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
     try:
-        with open(path, "rb") as f:
-            obj = json.loads(f.read())
-    except (ValueError, UnicodeDecodeError):
-        return False
-    return isinstance(obj, dict) and "format" in obj
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
 
 
 def load_program(path: str) -> Program:
-    """A Program from a `.asm` source or an assembled JSON image (decided by content)."""
-    if _looks_like_image(path):
-        from zkvmc.artifacts.program_image import read_program
-
-        return read_program(path)
-    from zkvmc.asm import assemble_file
-
-    return assemble_file(path)
+    """A program image (JSON whose format is zkvmc-program) or assembly source, by content."""
+    text = _read_text(path)
+    if not text.lstrip().startswith("{"):
+        return assemble_source(text, path)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ArtifactError(path, "", f"not valid JSON ({e})") from None
+    if not is_program_image(obj):
+        found = obj.get("format") if isinstance(obj, dict) else None
+        raise ArtifactError(path, "format", f"expected a zkvmc-program image or assembly source, found {found!r}")
+    return program_from_json(obj, path)

@@ -52,7 +52,8 @@ def _settle(ex: Explorer, directive: str, attr: str, what: str) -> int:
     if len(seen) > 1:
         line = next(ln for st, ln in ex.halted if _count(st, attr) == seen[-1])
         pc = next((i for i, ins in enumerate(ex.program.instrs) if ins.line == line), len(ex.program.instrs))
-        raise _error(ex.program, pc, f"the number of {what} differs between runs ({seen[0]} or {seen[-1]})",
+        raise _error(ex.program, pc, f"runs ending here have {seen[-1]} {what}, other runs {seen[0]}: "
+                     "the count differs between runs",
                      f"add `.{directive} N` so that runs doing otherwise are faults")
     if seen:
         return seen[0]

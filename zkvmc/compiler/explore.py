@@ -16,6 +16,7 @@ from zkvmc.asm.program import Imm, Instr, Mem, Program, Reg, Target
 from zkvmc.compiler import lin
 from zkvmc.compiler.builder import Builder
 from zkvmc.compiler.loops import JUMPS, Loop, find_loops, join_points
+from zkvmc.compiler.liveness import live_in
 from zkvmc.compiler.memory import load, store
 from zkvmc.compiler.ops import BINARY, CHECKS, UNARY, Unsupported
 from zkvmc.compiler.state import State, merge
@@ -64,6 +65,7 @@ class Explorer:
     def __post_init__(self) -> None:
         self.loops: dict[int, Loop] = find_loops(self.program)
         self.joins = join_points(self.program)
+        self.live = live_in(self.program)
         self.end = len(self.program.instrs)
         self.queue: list[tuple[tuple[int, ...], int, tuple]] = []
         self.waiting: dict[tuple, State] = {}
@@ -93,7 +95,7 @@ class Explorer:
         other = self.waiting.get(key)
         if other is not None:
             self.b.line = self._line(st.pc)
-            self.waiting[key] = merge(self.b, other, st)
+            self.waiting[key] = merge(self.b, other, st, self.live[st.pc])
             return
         self.waiting[key] = st
         self.seq += 1
@@ -102,7 +104,11 @@ class Explorer:
     def run(self) -> None:
         """Explore from the entry state until every state has halted or died."""
         self.b.line = self._line(0)
-        self.push(State(0, lin.ONE, [lin.ZERO] * 16, (), (), 0, 0, (), ()))
+        start = State(0, lin.ONE, [lin.ZERO] * 16, (), (), 0, 0, (), ())
+        if self.end == 0:
+            self.halted.append((start, 0))
+            return
+        self.push(start)
         while self.queue:
             _, _, key = heapq.heappop(self.queue)
             st = self.waiting.pop(key)
@@ -286,6 +292,9 @@ class Explorer:
         taken, fall = (pz, pnz) if jump_if_zero else (pnz, pz)
         other = st.fork(fall)
         st.p = taken
+        # On the side where c = 0 every register holding exactly c holds 0 (fewer merge selects).
+        zero_side = st if jump_if_zero else other
+        zero_side.regs = [lin.ZERO if v == c else v for v in zero_side.regs]
         self._land(self.goto(st, target, True))
         self._land(self.goto(other, other.pc + 1, False))
         return None

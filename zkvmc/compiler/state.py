@@ -62,12 +62,14 @@ class State:
         self.loops = tuple(sorted(rest + [(head, count, entry)], key=lambda x: x[0]))
 
 
-def merge(b: Builder, s1: State, s2: State) -> State:
-    """The state for 'the run is in s1 or in s2' (same key)."""
+def merge(b: Builder, s1: State, s2: State, live: frozenset[int] = frozenset(range(16))) -> State:
+    """The state for 'the run is in s1 or in s2' (same key); registers not in live are dead."""
     sel = s2.p
-    regs = [b.select(sel, v2, v1) for v1, v2 in zip(s1.regs, s2.regs)]
+    regs = [b.select(sel, v2, v1) if r in live else v1 for r, (v1, v2) in enumerate(zip(s1.regs, s2.regs))]
     outputs = tuple(b.select(sel, v2, v1) for v1, v2 in zip(s1.outputs, s2.outputs))
-    loops = tuple((h, c, lin.add(e1, e2)) for (h, c, e1), (_, _, e2) in zip(s1.loops, s2.loops))
+    # Forks of one entry share its entry predicate; states that entered separately add theirs.
+    loops = tuple((h, c, e1 if e1 == e2 else lin.add(e1, e2))
+                  for (h, c, e1), (_, _, e2) in zip(s1.loops, s2.loops))
     mem = merge_memory(b, s1.mem, s1.p, s2.mem, s2.p)
     return State(s1.pc, lin.add(s1.p, s2.p), regs, mem, s1.stack, s1.n_pub, s1.n_priv,
                  outputs, loops)

@@ -6,12 +6,17 @@ Points are affine int tuples (None = infinity): G1 (x, y), G2 ((x0, x1), (y0, y1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from zkvmc.errors import ZkvmcError
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): how the library reports progress (it never prints)."""
+
+
+def stage(progress: Progress | None, name: str) -> Optional[Callable[[int, int], None]]:
+    """The (done, total) callback MSM loops take, reporting under one stage name."""
+    return (lambda done, total: progress(name, done, total)) if progress else None
 
 
 class MalformedInput(ZkvmcError):

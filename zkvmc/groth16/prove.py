@@ -14,7 +14,7 @@ from zkvmc.curve.group import G1, G2
 from zkvmc.curve.msm import msm
 from zkvmc.errors import NegativeResult
 from zkvmc.field import R
-from zkvmc.groth16.keys import KeyMismatch, Progress, Proof, ProvingKey
+from zkvmc.groth16.keys import KeyMismatch, Progress, Proof, ProvingKey, stage
 from zkvmc.groth16.qap import domain_size, qap_rows, quotient
 from zkvmc.r1cs.system import R1CS, first_unsatisfied
 
@@ -34,10 +34,6 @@ def check_shapes(pk: ProvingKey, r1cs: R1CS, witness: list[int]) -> None:
                           f"the circuit has {r1cs.n_wires} wires and wire 0 must be 1")
 
 
-def _stage(progress: Progress | None, name: str):  # type: ignore[no-untyped-def]
-    return (lambda done, total: progress(name, done, total)) if progress else None
-
-
 def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int] | tuple[int, ...], rng: random.Random,
           progress: Progress | None = None) -> Proof:
     """A proof that the witness satisfies r1cs, for the public signals witness[1..n_public]."""
@@ -52,13 +48,13 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int] | tuple[int, ...], rng:
     if progress:
         progress("prove: quotient h(X) (NTT)", 1, 1)
     r, s = rng.randrange(1, R), rng.randrange(1, R)
-    a = msm(G1, [pk.alpha_g1, *pk.a_query, pk.delta_g1], [1, *w, r], _stage(progress, "prove: A (G1 MSM)"))
-    b2 = msm(G2, [pk.beta_g2, *pk.b_g2_query, pk.delta_g2], [1, *w, s], _stage(progress, "prove: B (G2 MSM)"))
-    b1 = msm(G1, [pk.beta_g1, *pk.b_g1_query, pk.delta_g1], [1, *w, s], _stage(progress, "prove: B (G1 MSM)"))
+    a = msm(G1, [pk.alpha_g1, *pk.a_query, pk.delta_g1], [1, *w, r], stage(progress, "prove: A (G1 MSM)"))
+    b2 = msm(G2, [pk.beta_g2, *pk.b_g2_query, pk.delta_g2], [1, *w, s], stage(progress, "prove: B (G2 MSM)"))
+    b1 = msm(G1, [pk.beta_g1, *pk.b_g1_query, pk.delta_g1], [1, *w, s], stage(progress, "prove: B (G1 MSM)"))
     a_aff, b1_aff = G1.batch_to_affine([a, b1])
     priv = w[pk.n_public + 1:]
     c = msm(G1, [*pk.l_query, *pk.h_query, a_aff, b1_aff, pk.delta_g1], [*priv, *h, s, r, -r * s],
-            _stage(progress, "prove: C (G1 MSM)"))
+            stage(progress, "prove: C (G1 MSM)"))
     return Proof(a_aff, G2.batch_to_affine([b2])[0], G1.batch_to_affine([c])[0])
 
 

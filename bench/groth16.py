@@ -1,0 +1,75 @@
+"""Groth16 benchmark: setup, prove, verify times and peak memory on synthetic circuits.
+
+Takes sizes (log2 of the domain; default 10 12 14) and prints a table. The circuit is a chain
+of squarings x_{k+1} = x_k * x_k from a public input x_0 to the public output, with
+2^k - 3 constraints so the QAP domain (constraints + public rows) is exactly 2^k. Each size runs
+in its own process so the peak resident memory (getrusage ru_maxrss) is that size's alone.
+
+    .venv/bin/python bench/groth16.py 10 12        # sizes 2^10 and 2^12
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+
+from zkvmc.field import R
+from zkvmc.r1cs.system import R1CS, Constraint
+
+
+def chain(log_n: int) -> tuple[R1CS, list[int]]:
+    """The squaring chain with 2^log_n - 3 constraints and its witness (x_0 = 3)."""
+    m = (1 << log_n) - 3
+    # wires: 0 = 1, 1 = output x_m, 2 = public input x_0, 3.. = x_1 .. x_{m-1}
+    xs = [3]
+    for _ in range(m):
+        xs.append(xs[-1] * xs[-1] % R)
+    wire = lambda k: 2 if k == 0 else (1 if k == m else k + 2)  # noqa: E731
+    cons = tuple(Constraint(((wire(k), 1),), ((wire(k), 1),), ((wire(k + 1), 1),)) for k in range(m))
+    w = [1, xs[m], xs[0], *xs[1:m]]
+    return R1CS(m + 2, 1, 1, cons), w
+
+
+def run_one(log_n: int) -> dict:
+    """Time one size in this process."""
+    from zkvmc.groth16 import prove, public_signals, setup, verify
+
+    r1cs, w = chain(log_n)
+    rng = random.Random(log_n)
+    t0 = time.perf_counter()
+    pk, vk = setup(r1cs, rng)
+    t1 = time.perf_counter()
+    proof = prove(pk, r1cs, w, rng)
+    t2 = time.perf_counter()
+    valid = verify(vk, public_signals(r1cs, w), proof)
+    t3 = time.perf_counter()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"log_n": log_n, "constraints": len(r1cs.constraints), "wires": r1cs.n_wires, "setup_s": t1 - t0,
+            "prove_s": t2 - t1, "verify_s": t3 - t2, "peak_rss_mb": peak_mb, "valid": valid}
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--one"]:
+        print(json.dumps(run_one(int(argv[1]))))
+        return
+    sizes = [int(a) for a in argv] or [10, 12, 14]
+    try:
+        import gmpy2  # noqa: F401
+        backend = "gmpy2"
+    except ImportError:
+        backend = "plain ints"
+    print(f"Groth16 on BN254, zkvmc (Python, {backend}); squaring chain; one process per size")
+    print(f"{'size':>6} {'constraints':>11} {'setup s':>9} {'prove s':>9} {'verify s':>9} {'peak MB':>8} valid")
+    for k in sizes:
+        res = subprocess.run([sys.executable, __file__, "--one", str(k)], capture_output=True, text=True, check=True)
+        r = json.loads(res.stdout)
+        print(f"{'2^' + str(k):>6} {r['constraints']:>11} {r['setup_s']:>9.2f} {r['prove_s']:>9.2f} "
+              f"{r['verify_s']:>9.2f} {r['peak_rss_mb']:>8.0f} {r['valid']}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
