@@ -55,8 +55,11 @@ class SourceError(ZkvmcError):
     def render(self) -> str:
         out = [f"{self.span}: error: {self.message}"]
         if self.source_line:
-            out.append("    " + self.source_line.rstrip("\n"))
-            out.append("    " + " " * max(self.span.col - 1, 0) + "^")
+            line = self.source_line.rstrip("\n")
+            # Expand tabs in the text before the column too, so the caret lands under the token.
+            caret_at = len(line[: max(self.span.col - 1, 0)].expandtabs())
+            out.append("    " + line.expandtabs())
+            out.append("    " + " " * caret_at + "^")
         if self.hint:
             out.append(f"hint: {self.hint}")
         return "\n".join(out)
