@@ -94,18 +94,20 @@ def straight(draw, g: Gen) -> None:
             g.emit("load", reg(draw), addr)
 
 
-def block(draw, g: Gen, depth: int, size: int) -> None:
+def block(draw, g: Gen, depth: int, size: int, calls: bool = False) -> None:
     for _ in range(draw(st.integers(1, size))):
-        kind = draw(st.sampled_from(("s", "s", "s", "if", "loop")) if depth < 2 else st.just("s"))
-        if kind == "s":
+        kind = draw(st.sampled_from(("s", "s", "s", "if", "loop", "call")) if depth < 2 else st.just("s"))
+        if kind == "s" or (kind == "call" and not calls):
             straight(draw, g)
+        elif kind == "call":
+            g.emit("call", "F")
         elif kind == "if":
             other, end = g.label(), g.label()
             g.emit(draw(st.sampled_from(("jz", "jnz"))), reg(draw), other)
-            block(draw, g, depth + 1, 2)
+            block(draw, g, depth + 1, 2, calls)
             g.emit("jmp", end)
             g.emit(":", other)
-            block(draw, g, depth + 1, 2)
+            block(draw, g, depth + 1, 2, calls)
             g.emit(":", end)
         else:
             head, counter = g.label(), Reg(15 - depth)
@@ -116,7 +118,7 @@ def block(draw, g: Gen, depth: int, size: int) -> None:
             else:
                 g.emit("mov", counter, Imm(draw(st.integers(1, 3))))
             g.emit(":", head)
-            block(draw, g, depth + 1, 2)
+            block(draw, g, depth + 1, 2, calls)
             g.emit("sub", counter, counter, Imm(1))
             g.emit("jnz", counter, head)
 
@@ -132,7 +134,7 @@ def programs(draw) -> tuple[Program, Inputs]:
     with_call = draw(st.booleans())
     if with_call:
         g.emit("call", "F")
-    block(draw, g, 0, 4)
+    block(draw, g, 0, 4, with_call)
     for _ in range(draw(st.integers(0, 2))):
         g.emit("write", reg(draw))
     if with_call:
@@ -146,7 +148,7 @@ def programs(draw) -> tuple[Program, Inputs]:
     return g.program(public), Inputs(pub, priv)
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -161,7 +163,7 @@ def test_vm_and_circuit_agree_O2(case: tuple[Program, Inputs]) -> None:
     agree(*case, level=2)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(programs(), st.data())
 def test_same_circuit_many_inputs(case: tuple[Program, Inputs], data) -> None:
     """One program, several input vectors: branches go both ways on the same circuit."""

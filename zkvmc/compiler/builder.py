@@ -58,6 +58,8 @@ class Builder:
     """Memo: c -> LC of [c = 0]."""
     facts: dict[LC, tuple[LC, ...]] = field(default_factory=dict)
     """Range facts: lc -> boolean LCs b_i with lc = sum 2^i b_i in every satisfying assignment."""
+    bounds: dict[LC, int] = field(default_factory=dict)
+    """Bound facts: lc -> k with lc < 2^k in every satisfying assignment (from bits and selects)."""
     data: dict[int, int] = field(default_factory=dict)
     """Initial memory (`.data`): address -> value."""
 
@@ -98,10 +100,23 @@ class Builder:
         return got
 
     def select(self, s: LC, x: LC, y: LC) -> LC:
-        """s ? x : y for boolean s, as y + s·(x - y): one constraint unless it folds."""
+        """s ? x : y for boolean s, as y + s·(x - y): one constraint unless it folds.
+
+        The result is x or y, so it inherits the weaker of their bounds.
+        """
         if x == y:
             return x
-        return lin.add(y, self.mul(s, lin.sub(x, y)))
+        out = lin.add(y, self.mul(s, lin.sub(x, y)))
+        kx, ky = self.bound(x), self.bound(y)
+        if kx is not None and ky is not None and not lin.is_const(out):
+            self.bounds.setdefault(out, max(kx, ky))
+        return out
+
+    def bound(self, x: LC) -> int | None:
+        """The least known k with x < 2^k, or None."""
+        if lin.is_const(x):
+            return lin.const_val(x).bit_length()
+        return self.bounds.get(x)
 
     def is_zero(self, c: LC) -> LC:
         """[c = 0] (IsZero: hint inv = 1/c or 0, t = c·inv, c·(1 - t) = 0): two constraints."""
@@ -135,6 +150,7 @@ class Builder:
         bits = tuple(lin.sig(s) for s in outs)
         self.constrain(lin.from_bits(bits), lin.ONE, x)
         self.facts[x] = bits
+        self.bounds[x] = min(n, self.bounds.get(x, n))
         return bits
 
     def known_bits(self, x: LC, n: int) -> tuple[LC, ...] | None:
@@ -152,4 +168,5 @@ class Builder:
         x = lin.from_bits(bits)
         if not lin.is_const(x):
             self.facts.setdefault(x, bits)
+            self.bounds[x] = min(len(bits), self.bounds.get(x, len(bits)))
         return x

@@ -195,7 +195,8 @@ class Explorer:
             if lin.const_val(a) >= MEM_SIZE:
                 raise kill(self.b, st.p)
             return a
-        if self.b.known_bits(a, 16) is not None:
+        k = self.b.bound(a)
+        if k is not None and k <= 16:
             return a
         x = predicated(self.b, st.p, a)
         self.b.bits(x, 16)

@@ -24,8 +24,8 @@ def _impossible(b: Builder, addr: LC, other: LC) -> bool:
         return False
     if lin.is_const(addr):
         return addr != other
-    known = b.facts.get(addr)
-    return known is not None and lin.const_val(other) >> len(known) != 0
+    k = b.bound(addr)
+    return k is not None and lin.const_val(other) >> k != 0
 
 
 def _initial(b: Builder, addr: LC) -> LC:

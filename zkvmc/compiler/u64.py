@@ -41,6 +41,14 @@ def operand(b: Builder, p: LC, a: LC) -> tuple[LC, tuple[LC, ...]]:
     return x, b.bits(x, 64)
 
 
+def checked(b: Builder, p: LC, a: LC) -> LC:
+    """a as a u64 value for comparisons and division: no check when a bound ≤ 64 is known."""
+    k = b.bound(a)
+    if k is not None and k <= 64:
+        return a
+    return operand(b, p, a)[0]
+
+
 def bitwise(b: Builder, p: LC, op: str, x: LC, y: LC) -> LC:
     """and / or / xor, bit by bit: one product per bit pair that is not constant."""
     _, xb = operand(b, p, x)
@@ -79,8 +87,7 @@ def _ge(b: Builder, x: LC, y: LC) -> LC:
 
 def compare(b: Builder, p: LC, op: str, x: LC, y: LC) -> LC:
     """lt / le / gt / ge as 0 or 1."""
-    xv, _ = operand(b, p, x)
-    yv, _ = operand(b, p, y)
+    xv, yv = checked(b, p, x), checked(b, p, y)
     if op == "ge":
         return _ge(b, xv, yv)
     if op == "lt":
@@ -98,8 +105,7 @@ def divmod_(b: Builder, p: LC, op: str, x: LC, y: LC) -> LC:
     """
     if lin.is_const(y) and lin.const_val(y) == 0:
         raise kill(b, p)
-    xv, _ = operand(b, p, x)
-    yv, _ = operand(b, p, y)
+    xv, yv = checked(b, p, x), checked(b, p, y)
     if lin.is_const(xv) and lin.is_const(yv):
         a, c = lin.const_val(xv), lin.const_val(yv)
         return lin.const(a // c if op == "udiv" else a % c)
@@ -118,6 +124,7 @@ def range_check(b: Builder, p: LC, x: LC, n: int) -> None:
         if lin.const_val(x) >> n:
             raise kill(b, p)
         return
-    if b.known_bits(x, n) is not None:
+    k = b.bound(x)
+    if k is not None and k <= n:
         return
     b.bits(predicated(b, p, x), n)

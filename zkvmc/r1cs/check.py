@@ -42,6 +42,9 @@ KINDS = ("layout", "malformed-lc", "wire-out-of-range", "bad-coefficient", "unso
          "unused-wire", "unused-public", "trivial", "always-false", "duplicate")
 """Every Finding.kind validate_constraints produces."""
 
+MAX_REPAIRS = 5000
+"""Most constraints one move of the determinism check repairs before giving up."""
+
 
 def _term_findings(lc: object, n_wires: int, k: int, side: str) -> list[Finding]:
     """Findings about one LC of constraint k."""
@@ -151,18 +154,24 @@ class _Trial:
         con = self.r1cs.constraints[k]
         return self.ev(con.a) * self.ev(con.b) % R == self.ev(con.c)
 
-    def parts(self, k: int, u: int) -> tuple[int, int, int, int, int, int]:
+    def sums(self, k: int) -> tuple[int, int, int]:
+        """(<A>, <B>, <C>) of constraint k under the current values."""
+        con = self.r1cs.constraints[k]
+        return self.ev(con.a), self.ev(con.b), self.ev(con.c)
+
+    def parts(self, k: int, u: int, sums: tuple[int, int, int] | None = None
+              ) -> tuple[int, int, int, int, int, int]:
         """(a_u, b_u, c_u, A0, B0, C0): constraint k as (A0 + a_u·u)(B0 + b_u·u) = C0 + c_u·u."""
         con = self.r1cs.constraints[k]
         x = self.val(u)
         cf = [_coeff(lc, u) for lc in (con.a, con.b, con.c)]
-        rest = [(self.ev(lc) - c * x) % R for lc, c in zip((con.a, con.b, con.c), cf)]
+        rest = [(s - c * x) % R for s, c in zip(sums or self.sums(k), cf)]
         return cf[0], cf[1], cf[2], rest[0], rest[1], rest[2]
 
-    def solve_for(self, k: int, u: int) -> int | None:
+    def solve_for(self, k: int, u: int, sums: tuple[int, int, int] | None = None) -> int | None:
         """The value of u that satisfies constraint k with the others unchanged, when k is
         linear in u with a non-zero coefficient; else None."""
-        au, bu, cu, a0, b0, c0 = self.parts(k, u)
+        au, bu, cu, a0, b0, c0 = self.parts(k, u, sums)
         slope = (au * b0 + bu * a0 - cu) % R
         if (au and bu) or not slope:
             return None
@@ -186,8 +195,9 @@ class _Trial:
         wires = sorted({w for lc in (con.a, con.b, con.c) for w, _ in lc} - self.fixed - {v})
         rng.shuffle(wires)
         wires.sort(key=lambda w: (w in self.cur, w in bent))  # stable: random among equals
+        sums = self.sums(k)
         for u in wires:
-            new = self.solve_for(k, u)
+            new = self.solve_for(k, u, sums)
             if new is not None:
                 self.cur[u] = new
                 return u
@@ -246,15 +256,16 @@ class _Search:
     """What every move of one unpinned_wires / second_assignment call shares."""
 
     def __init__(self, r1cs: R1CS, w_valid: list[int] | tuple[int, ...], trials: int,
-                 seed: int) -> None:
+                 seed: int, hold: tuple[int, ...] = ()) -> None:
         self.base = list(w_valid)
         if not is_satisfied(r1cs, self.base):
             raise ValueError("the determinism check needs an assignment that satisfies the system")
         self.r1cs, self.trials, self.rng = r1cs, trials, random.Random(seed)
-        self.fixed = {0, *range(r1cs.n_outputs + 1, r1cs.n_public + 1)}
+        self.fixed = {0, *range(r1cs.n_outputs + 1, r1cs.n_public + 1), *hold}
         self.occ = _occurrences(r1cs)
         self.bent = _bent(r1cs)
-        self.budget = 4 * len(r1cs.constraints) + 16
+        # A repair cascade longer than this is abandoned (the wire then counts as pinned).
+        self.budget = min(4 * len(r1cs.constraints) + 16, MAX_REPAIRS)
 
     def check_wires(self, wires: list[int] | range) -> None:
         """Reject wire indices outside the system."""
@@ -273,11 +284,12 @@ class _Search:
 
 
 def second_assignment(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], v: int, *,
-                      trials: int = 4, seed: int = 0) -> list[int] | None:
-    """A satisfying assignment with the same public inputs as w_valid and a different value
-    of wire v, if the randomised search finds one (see unpinned_wires)."""
-    search = _Search(r1cs, w_valid, trials, seed)
-    search.check_wires([v])
+                      hold: tuple[int, ...] = (), trials: int = 4,
+                      seed: int = 0) -> list[int] | None:
+    """A satisfying assignment with the same public inputs (and `hold` wires) as w_valid and
+    a different value of wire v, if the randomised search finds one (see unpinned_wires)."""
+    search = _Search(r1cs, w_valid, trials, seed, tuple(hold))
+    search.check_wires([v, *hold])
     moved = search.alternative(v)
     if moved is None:
         return None
@@ -285,17 +297,18 @@ def second_assignment(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], v: int, 
 
 
 def unpinned_wires(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], order: list[int] | range,
-                   *, trials: int = 4, seed: int = 0) -> list[int]:
+                   *, hold: tuple[int, ...] = (), trials: int = 4, seed: int = 0) -> list[int]:
     """Wires of `order` (checked in that order, e.g. the witness program's) whose value can
     change while every constraint still holds and the public inputs stay the same.
 
-    Outputs and private wires may move; wire 0 and the public inputs are held fixed. Each
+    Outputs and private wires may move; wire 0, the public inputs and the `hold` wires (pass
+    the wires of the private inputs: they are free by design) are held fixed. Each
     listed wire comes with a concrete second assignment (so no false alarms); a wire is
     considered pinned when moving it to 0, 1, the other root of each quadratic constraint on
     it and `trials` random values all fail to repair. Deterministic for a seed.
     """
-    search = _Search(r1cs, w_valid, trials, seed)
-    search.check_wires(order)
+    search = _Search(r1cs, w_valid, trials, seed, tuple(hold))
+    search.check_wires([*order, *hold])
     loose: set[int] = set()
     for v in order:
         if v not in loose:
