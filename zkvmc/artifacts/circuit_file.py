@@ -123,8 +123,9 @@ def _steps(path: str, obj: dict, n_signals: int) -> tuple[Step, ...]:
     out = []
     for i, s in enumerate(field(path, obj, "witness_program", list)):
         where = f"witness_program[{i}]"
-        if not isinstance(s, dict) or s.get("op") not in STEP_KINDS:
-            raise ArtifactError(path, f"{where}.op", f"unknown step {s.get('op') if isinstance(s, dict) else s!r}")
+        op = s.get("op") if isinstance(s, dict) else None
+        if not isinstance(op, str) or op not in STEP_KINDS:
+            raise ArtifactError(path, f"{where}.op", f"unknown step kind {op!r}")
         outs = tuple(_int(path, f"{where}.outs", w, 1, n_signals) for w in field(path, s, "outs", list))
         args = tuple(lc_from_json(path, f"{where}.args", a, n_signals) for a in field(path, s, "args", list))
         params = tuple(_int(path, f"{where}.params", p, -(1 << 64)) for p in field(path, s, "params", list))

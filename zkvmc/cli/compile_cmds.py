@@ -16,7 +16,7 @@ from zkvmc.artifacts.witness_file import Witness, write_witness
 from zkvmc.cli.console import err, out
 from zkvmc.cli.loading import load_program
 from zkvmc.compiler.circuit import Circuit
-from zkvmc.errors import InternalError
+from zkvmc.errors import InputError, InternalError
 
 
 @click.command("compile")
@@ -117,6 +117,9 @@ def witness_cmd(circuit: str, input_path: str, output: str, as_json: bool) -> No
     from zkvmc.witness import solve
 
     c = read_circuit(circuit)
+    if not c.steps and c.r1cs.n_wires > 1:
+        raise InputError(f"{circuit}: this circuit has no witness program (imported from a .r1cs without "
+                         f"zkvmc's metadata); import its witness instead: zkvmc import wtns FILE.wtns -c {circuit}")
     w = solve(c, read_inputs(input_path))
     write_witness(output, Witness(w, circuit_digest(c)))
     outputs = w[1 : 1 + c.r1cs.n_outputs]
