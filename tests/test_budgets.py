@@ -19,12 +19,13 @@ PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
 
 COUNTS: dict[str, tuple[int, int]] = {
     "calls": (9, 6),
-    "factorial": (163, 161),
-    "fib": (263, 261),
+    "factorial": (166, 161),
+    "fib": (269, 261),
     "merkle": (1945, 1936),
-    "popcount": (66, 64),
+    "popcount": (67, 64),
     "preimage": (241, 240),
     "sort": (2961, 2910),
+    "state_update": (2680, 2668),
     "sudoku": (112, 46),
 }
 """Program stem -> (constraints at O0, at O2) when the budgets were set."""
@@ -36,7 +37,8 @@ def budget(count: int) -> int:
 
 
 def test_every_example_has_a_budget() -> None:
-    assert sorted(p.stem for p in PROGRAMS.glob("*.asm")) == sorted(COUNTS)
+    missing = sorted({p.stem for p in PROGRAMS.glob("*.asm")} - set(COUNTS))
+    assert missing == [], f"add {missing} to COUNTS (constraints at O0 and O2)"
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))

@@ -119,6 +119,9 @@ def test_prove_from_inputs_directly(two: Path) -> None:
     assert (d / "pub2.json").read_text() == (d / "popcount.public.json").read_text()
     res = ok(d, "verify", "--vk", "popcount.vk.json", "-p", "p2.json", "--public", "pub2.json", "--json")
     assert json.loads(res.stdout) == {"valid": True, "reason": None}
+    (d / "pub3.json").write_text(json.dumps([str(int(x) + 1) for x in json.loads((d / "pub2.json").read_text())]))
+    res = zkvmc(d, "verify", "--vk", "popcount.vk.json", "-p", "p2.json", "--public", "pub3.json", "--json")
+    assert res.returncode == 1 and json.loads(res.stdout)["valid"] is False
 
 
 @pytest.fixture(scope="module")

@@ -129,3 +129,34 @@ def test_pairing_check_matches_py_ecc_pairing() -> None:
     assert adapter.pairing(p, q) != adapter.pairing(_g1(a * b + 1), G2_GEN)
     assert not adapter.pairing_product_is_one([(g1.neg_affine(p), q), (_g1(a * b + 1), G2_GEN)])
     assert adapter.pairing_product_is_one([(None, q), (p, None)])
+
+
+def test_works_without_gmpy2() -> None:
+    """gmpy2 is an optional speed-up: with it blocked, the plain-int fallback gives the same results."""
+    import subprocess
+    import sys
+
+    script = """
+import sys, random
+sys.modules["gmpy2"] = None  # makes `import gmpy2` raise ImportError
+from zkvmc.curve.fq import HAVE_GMPY2, mpz
+from zkvmc.curve.group import G1, G2
+from zkvmc.curve.msm import FixedBase, msm_affine, msm_naive
+from zkvmc.curve.adapter import G1_GEN, G2_GEN
+from zkvmc.groth16 import setup, prove, verify
+from zkvmc.r1cs.system import R1CS, Constraint
+assert not HAVE_GMPY2 and mpz is int
+rng = random.Random(1)
+pts = FixedBase(G1, G1_GEN, 4).mul_many([rng.randrange(1, 10**70) for _ in range(20)])
+ks = [rng.randrange(10**76) for _ in pts]
+assert msm_affine(G1, pts, ks) == G1.batch_to_affine([msm_naive(G1, pts, ks)])[0]
+q = FixedBase(G2, G2_GEN, 4).mul_many([3, 5])
+assert msm_affine(G2, q, [7, 11]) == G2.batch_to_affine([msm_naive(G2, q, [7, 11])])[0]
+r1cs = R1CS(4, 1, 1, (Constraint(((2, 1),), ((3, 1),), ((1, 1),)),))
+pk, vk = setup(r1cs, rng)
+proof = prove(pk, r1cs, [1, 15, 3, 5], rng)
+assert verify(vk, [15, 3], proof) and not verify(vk, [15, 4], proof)
+print("ok")
+"""
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr

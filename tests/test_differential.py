@@ -15,6 +15,7 @@ from test_compiler_support import agree
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.asm.program import Imm, Instr, Mem, Program, Reg, Target
 from zkvmc.field import R
+from zkvmc.vm import run
 
 DATA_REGS = 6  # r0..r5 hold data; r8 is the address temp; r13..r15 loop counters
 SPECIAL = (0, 1, 2, 3, 7, 2**64 - 1, 2**64, R - 1, 2**32 + 5)
@@ -32,6 +33,7 @@ class Gen:
         self.items: list[tuple[str, tuple]] = []
         self.labels = 0
         self.bounds: list[tuple[str, int]] = []
+        self.io = False  # reads/writes anywhere (the program then has all three count directives)
 
     def label(self) -> str:
         self.labels += 1
@@ -40,7 +42,8 @@ class Gen:
     def emit(self, op: str, *args: object) -> None:
         self.items.append((op, args))
 
-    def program(self, public: int | None) -> Program:
+    def program(self, counts: tuple[int | None, int | None, int | None],
+                data: tuple[tuple[int, int], ...]) -> Program:
         pcs: dict[str, int] = {}
         instrs = []
         for op, args in self.items:
@@ -53,7 +56,7 @@ class Gen:
             res = tuple(Target(a, pcs[a]) if isinstance(a, str) else a for a in args)
             out.append(Instr(op, res, pc + 1, f"{op} {args}"))
         bounds = tuple(sorted((pcs[name], n) for name, n in self.bounds))
-        return Program(tuple(out), (), public, None, None, bounds, tuple(pcs.items()), "gen.asm", "")
+        return Program(tuple(out), data, *counts, bounds, tuple(pcs.items()), "gen.asm", "")
 
 
 def reg(draw) -> Reg:
@@ -65,8 +68,10 @@ def operand(draw):
 
 
 def straight(draw, g: Gen) -> None:
-    kind = draw(st.sampled_from(("bin", "bin", "bin", "un", "shift", "check", "mem", "mem", "eq")))
-    if kind == "bin":
+    kind = draw(st.sampled_from(("bin", "bin", "bin", "un", "shift", "check", "mem", "mem", "eq", "io")))
+    if kind == "io" and g.io:
+        g.emit(draw(st.sampled_from(("read", "secret", "write"))), reg(draw))
+    elif kind in ("bin", "io"):
         g.emit(draw(st.sampled_from(BINARY)), reg(draw), reg(draw), operand(draw))
     elif kind == "un":
         g.emit(draw(st.sampled_from(("mov", "neg", "not"))), reg(draw), reg(draw))
@@ -126,6 +131,7 @@ def block(draw, g: Gen, depth: int, size: int, calls: bool = False) -> None:
 @st.composite
 def programs(draw) -> tuple[Program, Inputs]:
     g = Gen()
+    g.io = draw(st.integers(0, 3)) == 0
     n_pub, n_priv = draw(st.integers(0, 2)), draw(st.integers(0, 2))
     for i in range(n_pub):
         g.emit("read", Reg(i))
@@ -142,10 +148,27 @@ def programs(draw) -> tuple[Program, Inputs]:
         g.emit(":", "F")
         block(draw, g, 1, 2)
         g.emit("ret")
-    public = n_pub if draw(st.integers(0, 4)) else draw(st.integers(0, 3))
+    data = tuple(enumerate(draw(st.lists(values, max_size=5))))
+    if g.io:  # counts vary between paths: directives (this run's counts) make the others faults
+        return _io_case(draw, g, data)
+    else:
+        counts = (n_pub if draw(st.integers(0, 4)) else draw(st.integers(0, 3)), None, None)
     pub = tuple(draw(st.lists(values, min_size=n_pub, max_size=n_pub)))
     priv = tuple(draw(st.lists(values, min_size=n_priv, max_size=n_priv)))
-    return g.program(public), Inputs(pub, priv)
+    return g.program(counts, data), Inputs(pub, priv)
+
+
+def _io_case(draw, g: Gen, data: tuple[tuple[int, int], ...]) -> tuple[Program, Inputs]:
+    """Directives set to what one VM run on 4-value tapes does (sometimes off by one)."""
+    pub = tuple(draw(st.lists(values, min_size=4, max_size=4)))
+    priv = tuple(draw(st.lists(values, min_size=4, max_size=4)))
+    trial = run(g.program((None, None, None), data), Inputs(pub, priv), max_steps=10_000, trace=True)
+    ops = [g.program((None, None, None), data).instrs[t.pc].op for t in trial.trace or ()]
+    counts = [min(ops.count("read"), 4), min(ops.count("secret"), 4), ops.count("write")]
+    if draw(st.integers(0, 3)) == 0:
+        counts[draw(st.integers(0, 2))] += draw(st.sampled_from((-1, 1)))
+    counts = [max(c, 0) for c in counts]
+    return g.program(tuple(counts), data), Inputs(pub[:min(counts[0], 4)], priv[:min(counts[1], 4)])
 
 
 SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])

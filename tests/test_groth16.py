@@ -151,6 +151,7 @@ def test_proofs_are_randomised(mul_keys) -> None:  # type: ignore[no-untyped-def
     again = prove(pk, MUL, MUL_W, random.Random(99))
     assert again.a != proof.a and again.c != proof.c
     assert verify(vk, [15, 3], again)
+    assert not verify(vk, [15, 3], replace(again, a=proof.a))  # parts of two proofs do not mix
 
 
 def test_public_input_in_no_constraint_is_still_bound() -> None:
@@ -195,5 +196,5 @@ def test_progress_is_reported_through_the_callback() -> None:
     pk, _ = setup(r1cs, rng, progress=report)
     prove(pk, r1cs, w, rng, progress=report)
     assert seen["setup: A query (G1)"] == (30, 30) and seen["setup: H query (G1)"] == (63, 63)
-    assert {"prove: A (G1 MSM)", "prove: B (G2 MSM)", "prove: C (G1 MSM)"} <= set(seen)
+    assert {"prove: A (G1 MSM)", "prove: B (G2 MSM)", "prove: C quotient part (G1 MSM)"} <= set(seen)
     assert all(done == total for done, total in seen.values())

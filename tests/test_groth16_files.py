@@ -115,6 +115,7 @@ def test_foreign_vk_without_zkvmc_section_is_accepted(files, tmp_path) -> None: 
     path = _edit(d / "vk.json", tmp_path / "vk.json", lambda o: o.pop("zkvmc"))
     foreign = read_vk(path)
     assert foreign.circuit_digest == "" and verify(foreign, [15, 3], proof)
+    assert not verify(foreign, [15, 4], proof)
 
 
 def test_pk_edits_are_detected(files, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -78,3 +78,14 @@ def test_mismatched_lengths_are_an_error() -> None:
         assert "1 points but 2 scalars" in str(e)
     else:
         raise AssertionError("expected ValueError")
+
+
+def test_mixed_small_and_large_scalars() -> None:
+    rng = random.Random(5)
+    pts = TABLE1.mul_many([rng.randrange(CURVE_ORDER) for _ in range(60)])
+    ks = [rng.choice([0, 1, rng.randrange(2 ** 64), rng.randrange(2 ** 64, CURVE_ORDER), 2 ** 64 - 1, 2 ** 64])
+          for _ in pts]
+    _same(G1, pts, ks)
+    calls: list[tuple[int, int]] = []
+    msm(G1, pts, ks, lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1] and [d for d, _ in calls] == list(range(1, len(calls) + 1))

@@ -156,9 +156,11 @@ def test_level0_is_identity() -> None:
     assert res.origin == tuple(range(len(r1cs.constraints)))
 
 
-def test_bad_level_rejected() -> None:
+def test_bad_level_and_bad_wire_rejected() -> None:
     with pytest.raises(ValueError, match="level"):
         optimise(random_system(1)[0], 3)
+    with pytest.raises(ValueError, match="wire 5"):
+        optimise(system(3, 0, 0, [con({5: 1}, {1: 1}, {2: 1})]), 2)
 
 
 # ---- hand-built cases ------------------------------------------------------------------------
@@ -356,3 +358,27 @@ def test_fill_in_guard_bounds_growth() -> None:
     assert len(unguarded.constraints) == 900  # every linear constraint substituted
     assert len(guarded.constraints) < 1201  # still removes most of them
     assert _nnz(guarded) < 8 * _nnz(r1cs) < _nnz(unguarded)
+
+
+def test_quadratic_violations_survive_projection() -> None:
+    """Break a witness, recompute the eliminated wires from their linear definitions: when
+    that leaves a quadratic constraint violated, the new system rejects the projection. The
+    loop makes sure this case is actually exercised, not just allowed by the iff above."""
+    from zkvmc.r1cs.system import first_unsatisfied
+
+    seen = 0
+    for seed in range(300):
+        r1cs, w = random_system(seed)
+        rng = random.Random(seed)
+        bad = list(w)
+        bad[rng.randrange(1, len(w))] = rng.randrange(R)
+        for level in (1, 2):
+            res, elims = optimise_traced(r1cs, level)
+            p = project_assignment(res, bad)
+            ext = extend_assignment(res, elims, r1cs.n_wires, p, free=bad)
+            k = first_unsatisfied(r1cs, ext)
+            c = r1cs.constraints[k] if k is not None else None
+            if c is not None and constraint_key(dict(c.a), dict(c.b), dict(c.c))[0] == "quad":
+                seen += 1
+                assert not is_satisfied(res.r1cs, p)
+    assert seen >= 50

@@ -10,7 +10,7 @@ from zkvmc.field import R, inv
 from zkvmc.r1cs.check import KINDS, _Search, second_assignment, unpinned_wires, validate_constraints
 from zkvmc.r1cs.optimise import optimise, project_assignment
 from zkvmc.r1cs.system import R1CS, Constraint, is_satisfied, make_lc
-from test_optimise import random_system  # pytest puts tests/ on sys.path
+from test_optimise import chain_system, random_system  # pytest puts tests/ on sys.path
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -86,6 +86,7 @@ def test_trivial_always_false_and_duplicates() -> None:
     assert [(f.kind, f.constraint) for f in found] == [
         ("trivial", 1), ("trivial", 2), ("duplicate", 3), ("always-false", 4), ("duplicate", 6)]
     assert "constraint 0" in found[2].message
+    assert {f.severity for f in found} == {"warning"}  # well-formed, merely suspicious
 
 
 def test_malformed_terms() -> None:
@@ -98,7 +99,7 @@ def test_malformed_terms() -> None:
     assert got == [("wire-out-of-range", 0, 7), ("bad-coefficient", 0, 1),
                    ("bad-coefficient", 0, 2), ("unsorted-lc", 1, None), ("unsorted-lc", 2, None),
                    ("malformed-lc", 3, None)]
-    assert all(f.kind in KINDS for f in found)
+    assert all(f.kind in KINDS and f.severity == "error" for f in found)
 
 
 def test_layout() -> None:
@@ -219,3 +220,30 @@ def test_optimised_systems_validate_clean(seed: int) -> None:
                 or f.kind not in KINDS]
     assert not [f for f in found if f.kind in ("malformed-lc", "wire-out-of-range",
                                                "bad-coefficient", "unsorted-lc", "layout")]
+
+
+def _chain(n_blocks: int, drop_booleanity_of: int | None) -> tuple[R1CS, list[int], tuple[int, ...]]:
+    """test_optimise.chain_system, optionally without one bit's booleanity check; also the
+    wires of its 'byte' hints, which act as private inputs (free by design)."""
+    r1cs, w = chain_system(n_blocks)
+    cons = list(r1cs.constraints)
+    if drop_booleanity_of is not None:
+        bit = 3 + 12 * drop_booleanity_of + 2 + 3  # block layout: m, byte, 8 bits, copy, select
+        cons = [c for c in cons if c.c or c.a != ((bit, 1),)]
+        assert len(cons) == len(r1cs.constraints) - 1
+    hold = tuple(3 + 12 * i + 1 for i in range(n_blocks))
+    return R1CS(r1cs.n_wires, 1, 1, tuple(cons)), w, hold
+
+
+def test_chain_output_pinned_only_with_every_bit_checked() -> None:
+    clean, wc, hold = _chain(30, None)
+    assert unpinned_wires(clean, wc, [1], hold=hold) == []
+    assert unpinned_wires(clean, wc, range(clean.n_wires), hold=hold) == []
+    broken, w, hold = _chain(30, 7)
+    # Moving the output alone would need square roots to reach block 7 (the search solves
+    # only linear occurrences), but moving the loose bit cascades forward to the output.
+    loose = unpinned_wires(broken, w, range(broken.n_wires), hold=hold)
+    assert 1 in loose and 3 + 12 * 7 + 5 in loose
+    assert all(v > 3 + 12 * 7 for v in loose if v != 1)  # earlier blocks stay pinned
+    # without holding the private 'byte' values the output is (rightly) not determined
+    assert 1 in unpinned_wires(clean, wc, range(clean.n_wires))

@@ -26,6 +26,12 @@ def digest(obj: Any) -> str:
     return hashlib.sha256(canonical_json(obj)).hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str, data: bytes) -> None:
     """Write bytes to path via a temporary file and a rename."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -36,6 +42,7 @@ def write_atomic(path: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; artefacts get the usual mode
         os.replace(tmp, path)
     except OSError as e:
         if os.path.exists(tmp):

@@ -11,15 +11,17 @@ import contextlib
 import json
 import random
 import secrets
-import sys
 import time
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import click
 
 from zkvmc.cli.console import err, out, stderr_console
 from zkvmc.errors import NegativeResult
 from zkvmc.groth16.keys import KeyMismatch, Progress
+
+if TYPE_CHECKING:
+    from zkvmc.compiler.circuit import Circuit
 
 SETUP_WARNING = ("warning: this is a single-party trusted setup: whoever knows its randomness can forge "
                  "proofs. Use it for development only.")
@@ -80,7 +82,8 @@ def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | Non
         f"{pk.domain_size}, {pk.n_public} public signals -> {pk_path}, {vk_path}")
 
 
-def _load_witness(circuit_path: str, witness_path: str, input_path: str | None):  # type: ignore[no-untyped-def]
+def _load_witness(circuit_path: str, witness_path: str, input_path: str | None
+                  ) -> tuple[Circuit, tuple[int, ...], str]:
     """(circuit, witness values, witness digest): solved from inputs with -i, else read."""
     from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit
 
@@ -97,6 +100,7 @@ def _load_witness(circuit_path: str, witness_path: str, input_path: str | None):
 
 
 def _check_digests(pk_digest: str, c_digest: str, w_digest: str, pk_path: str, circuit: str, witness: str) -> None:
+    """Key, circuit and witness must all be tied to the same circuit digest (exit 2 otherwise)."""
     if c_digest != pk_digest:
         raise KeyMismatch(f"{pk_path}: circuit_digest: the proving key was made for another circuit "
                           f"than {circuit} (run `zkvmc setup -c {circuit}`)")

@@ -16,6 +16,10 @@ from zkvmc.compiler.circuit import Step
 from zkvmc.field import R
 from zkvmc.r1cs.system import LC
 
+COMPACT_TERMS = 32
+"""An LC built by repeated selects or forks that grows past this many terms becomes one signal
+(one linear constraint), so long unrolled loops stay linear, not quadratic, in size."""
+
 MAX_CONSTRAINTS = 1_000_000
 """Budget: lowering stops with an error beyond this many constraints."""
 
@@ -110,6 +114,22 @@ class Builder:
         kx, ky = self.bound(x), self.bound(y)
         if kx is not None and ky is not None and not lin.is_const(out):
             self.bounds.setdefault(out, max(kx, ky))
+        return self.compact(out)
+
+    def compact(self, x: LC) -> LC:
+        """x, or a new signal equal to x (one linear constraint) when x has many terms.
+
+        A recorded bit decomposition (a u64 result) is left alone: it has a fixed size.
+        """
+        if len(x) <= COMPACT_TERMS or x in self.facts:
+            return x
+        (s,) = self.signal("lc", (x,))
+        out = lin.sig(s)
+        self.constrain(x, lin.ONE, out)
+        if x in self.bounds:
+            self.bounds[out] = self.bounds[x]
+        if x in self.facts:
+            self.facts[out] = self.facts[x]
         return out
 
     def bound(self, x: LC) -> int | None:

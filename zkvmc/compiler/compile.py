@@ -32,6 +32,7 @@ def _error(program: Program, pc: int, message: str, hint: str) -> SourceError:
 
 
 def _count(st: State, attr: str) -> int:
+    """A halted state's public reads, private reads or writes."""
     return len(st.outputs) if attr == "n_out" else getattr(st, attr)
 
 
@@ -106,6 +107,7 @@ def _renumber(b: Builder, first: list[int]) -> tuple[list[int], list[Step], list
 
 
 def _explore(program: Program, b: Builder, max_steps: int) -> Explorer:
+    """Run the symbolic executor, turning its stops and budget overruns into SourceErrors."""
     ex = Explorer(program, b, max_steps)
     if any(not 0 <= addr < MEM_SIZE for addr, _ in program.data):
         b.constrain_zero(lin.ONE)  # the VM faults before the first instruction

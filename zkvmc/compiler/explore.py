@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from zkvmc.asm.program import Imm, Instr, Mem, Program, Reg, Target
 from zkvmc.compiler import lin
 from zkvmc.compiler.builder import Builder
-from zkvmc.compiler.loops import JUMPS, Loop, find_loops, join_points
+from zkvmc.compiler.loops import Loop, find_loops, join_points
 from zkvmc.compiler.liveness import live_in
 from zkvmc.compiler.memory import load, store
 from zkvmc.compiler.ops import BINARY, CHECKS, UNARY, Unsupported
@@ -59,8 +59,10 @@ class Explorer:
     """Output index -> line of the first write to it."""
     steps: int = 0
     """Instructions executed so far."""
-    dead: dict[tuple[int, LC], LC] = field(default_factory=dict)
-    """(loop head, entry predicate) -> summed predicates of states that faulted inside it."""
+    exited: set[int] = field(default_factory=set)
+    """Entry ids of loops some state left (other than by faulting): their exits are run-time."""
+    entries: int = 0
+    """Loop entry ids handed out."""
 
     def __post_init__(self) -> None:
         self.loops: dict[int, Loop] = find_loops(self.program)
@@ -74,6 +76,7 @@ class Explorer:
     # ------------------------------------------------------------ queue
 
     def _nest(self, pc: int, st: State) -> list[int]:
+        """(head, count) of every loop whose body holds pc, outermost first, then pc."""
         parts: list[int] = []
         for h in sorted(self.loops):
             if self.loops[h].contains(pc):
@@ -125,15 +128,14 @@ class Explorer:
             try:
                 nxt = self._step(st)
             except Dead:
-                self._died(st)
                 return
             if nxt is None:
                 return
-            if nxt.pc in self.joins or nxt.pc >= self.end:
-                if nxt.pc >= self.end:
-                    self.halted.append((nxt, 0))
-                else:
-                    self.push(nxt)
+            if nxt.pc >= self.end:
+                self._halt(nxt, 0)
+                return
+            if nxt.pc in self.joins:
+                self.push(nxt)
                 return
             st = nxt
 
@@ -145,7 +147,7 @@ class Explorer:
         got = st.count(st.pc)
         if loop is None or loop.bound is not None or got is None or got[0] == 0:
             return
-        if lin.add(st.p, self.dead.get((st.pc, got[1]), lin.ZERO)) != got[1]:
+        if got[1] in self.exited:
             raise CompileStop(loop.head, f"loop {loop.name!r} at line {self._line(loop.head)} has a "
                               "run-time exit and no .bound", f"add `.bound {loop.name}, N`")
 
@@ -154,24 +156,37 @@ class Explorer:
         loop = self.loops.get(target)
         if loop is not None:
             if jumped and st.pc >= target:
-                count, entry = st.count(target) or (0, st.p)
+                count, entry = st.count(target) or (0, self._new_entry())
                 if loop.bound is not None and count + 1 > loop.bound:
                     kill(self.b, st.p)
-                    self._died(st)
                     return None
                 st.set_loop(target, count + 1, entry)
             else:
-                st.set_loop(target, 0, st.p)
+                st.set_loop(target, 0, self._new_entry())
         st.pc = target
+        self._note_exits(st)
         st.loops = tuple(x for x in st.loops if self._active(st, self.loops[x[0]]))
         return st
 
-    def _died(self, st: State) -> None:
-        """Remember a faulted state's predicate (already constrained to 0) in its loops' books."""
+    def _new_entry(self) -> int:
+        self.entries += 1
+        return self.entries
+
+    def _note_exits(self, st: State) -> None:
+        """Record the loops st has left (its pc and every return address are outside the body)."""
         for h, _, entry in st.loops:
-            self.dead[(h, entry)] = lin.add(self.dead.get((h, entry), lin.ZERO), st.p)
+            loop = self.loops[h]
+            if not (loop.contains(st.pc) or any(loop.contains(ra - 1) for ra in st.stack)):
+                self.exited.add(entry)
+
+    def _halt(self, st: State, line: int) -> None:
+        """st halts: it leaves every loop it is in."""
+        for _, _, entry in st.loops:
+            self.exited.add(entry)
+        self.halted.append((st, line))
 
     def _active(self, st: State, loop: Loop) -> bool:
+        """Whether st must keep loop's count (it may still take a backward jump to its head)."""
         if not loop.single_entry or loop.contains(st.pc):
             return True
         return any(loop.contains(ra - 1) for ra in st.stack)
@@ -179,9 +194,11 @@ class Explorer:
     # ------------------------------------------------------------ one instruction
 
     def _line(self, pc: int) -> int:
+        """Source line of pc (0 past the end)."""
         return self.program.instrs[pc].line if 0 <= pc < self.end else 0
 
     def _val(self, st: State, arg: object) -> LC:
+        """The LC of a register or immediate operand."""
         if isinstance(arg, Reg):
             return st.regs[arg.n]
         if isinstance(arg, Imm):
@@ -209,9 +226,10 @@ class Explorer:
         op, a = ins.op, ins.args
         try:
             if op in BINARY:
-                st.regs[a[0].n] = BINARY[op](self.b, st.p, st.regs[a[1].n], self._val(st, a[2]))
+                v = BINARY[op](self.b, st.p, st.regs[a[1].n], self._val(st, a[2]))
+                st.regs[a[0].n] = self.b.compact(v)
             elif op in UNARY:
-                st.regs[a[0].n] = UNARY[op](self.b, st.p, self._val(st, a[1]))
+                st.regs[a[0].n] = self.b.compact(UNARY[op](self.b, st.p, self._val(st, a[1])))
             elif op in CHECKS:
                 CHECKS[op](self.b, st.p, st.regs[a[0].n], self._val(st, a[1]))
             elif op == "load":
@@ -229,6 +247,7 @@ class Explorer:
         return self.goto(st, st.pc + 1, False)
 
     def _input(self, st: State, ins: Instr) -> None:
+        """`read` / `secret`: tape position i is the same signal on every path."""
         public = ins.op == "read"
         pos = st.n_pub if public else st.n_priv
         limit = self.program.public if public else self.program.private
@@ -244,6 +263,7 @@ class Explorer:
             st.n_priv += 1
 
     def _write(self, st: State, ins: Instr) -> None:
+        """`write`: append the value; past `.outputs n` the state faults."""
         limit = self.program.outputs
         if limit is not None and len(st.outputs) >= limit:
             raise kill(self.b, st.p)
@@ -251,9 +271,12 @@ class Explorer:
         st.outputs = st.outputs + (self._val(st, ins.args[0]),)
 
     def _control(self, st: State, ins: Instr) -> State | None:
+        """halt, ret, call, jmp, jz, jnz: the state ends, is queued or forks (gives None)."""
         op = ins.op
+        if op not in ("halt", "ret", "call", "jmp", "jz", "jnz"):
+            raise Unsupported(f"unknown instruction {op!r}", "this compiler predates it")
         if op == "halt":
-            self.halted.append((st, ins.line))
+            self._halt(st, ins.line)
             return None
         if op == "ret":
             if not st.stack:
@@ -276,12 +299,13 @@ class Explorer:
         if st is None:
             return None
         if st.pc >= self.end:
-            self.halted.append((st, 0))
+            self._halt(st, 0)
             return None
         self.push(st)
         return None
 
     def _branch(self, st: State, ins: Instr, target: int) -> State | None:
+        """jz / jnz: one way on a constant, else fork on IsZero(c) into p·z and p - p·z."""
         c = st.regs[ins.args[0].n]
         jump_if_zero = ins.op == "jz"
         if lin.is_const(c):
@@ -289,7 +313,7 @@ class Explorer:
             return self._land(self.goto(st, target, True) if taken else self.goto(st, st.pc + 1, False))
         z = self.b.is_zero(c)
         pz = self.b.mul(st.p, z)
-        pnz = lin.sub(st.p, pz)
+        pnz = self.b.compact(lin.sub(st.p, pz))
         taken, fall = (pz, pnz) if jump_if_zero else (pnz, pz)
         other = st.fork(fall)
         st.p = taken

@@ -19,6 +19,7 @@ WRITES_FIRST = frozenset({"mov", "add", "sub", "mul", "div", "eq", "lt", "le", "
 
 
 def _uses_defs(op: str, args: tuple) -> tuple[frozenset[int], frozenset[int]]:
+    """(registers read, registers written) by one instruction."""
     if op in ("call", "ret"):
         return ALL, frozenset()
     regs = [(i, a) for i, a in enumerate(args)]
@@ -29,6 +30,7 @@ def _uses_defs(op: str, args: tuple) -> tuple[frozenset[int], frozenset[int]]:
 
 
 def _successors(program: Program, pc: int) -> list[int]:
+    """pcs control can go to next within the procedure (ret: none, call: the callee)."""
     ins = program.instrs[pc]
     target = ins.args[-1].pc if ins.args and hasattr(ins.args[-1], "pc") else None
     if ins.op == "halt" or ins.op == "ret":

@@ -44,6 +44,7 @@ def target_of(program: Program, pc: int) -> int | None:
 
 
 def _single_entry(program: Program, head: int, end: int) -> bool:
+    """No jump from outside the body, and no call at all, lands in the body past its head."""
     for pc, ins in enumerate(program.instrs):
         t = target_of(program, pc) if ins.op in JUMPS or ins.op == "call" else None
         if t is not None and head < t <= end and (ins.op == "call" or not head <= pc <= end):

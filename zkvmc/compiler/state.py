@@ -36,8 +36,8 @@ class State:
     """Private inputs read."""
     outputs: tuple[LC, ...]
     """Values written."""
-    loops: tuple[tuple[int, int, LC], ...]
-    """(loop head pc, backward jumps since entry, predicate at entry), sorted by head."""
+    loops: tuple[tuple[int, int, int], ...]
+    """(loop head pc, backward jumps since entry, entry id), sorted by head."""
 
     def key(self) -> tuple:
         """States with equal keys merge."""
@@ -49,27 +49,28 @@ class State:
         return State(self.pc, p, list(self.regs), self.mem, self.stack, self.n_pub, self.n_priv,
                      self.outputs, self.loops)
 
-    def count(self, head: int) -> tuple[int, LC] | None:
-        """(count, entry predicate) of the loop at head, if tracked."""
+    def count(self, head: int) -> tuple[int, int] | None:
+        """(count, entry id) of the loop at head, if tracked."""
         for h, c, pe in self.loops:
             if h == head:
                 return c, pe
         return None
 
-    def set_loop(self, head: int, count: int, entry: LC) -> None:
-        """Track the loop at head with this count and entry predicate."""
+    def set_loop(self, head: int, count: int, entry: int) -> None:
+        """Track the loop at head with this count and entry id."""
         rest = [x for x in self.loops if x[0] != head]
         self.loops = tuple(sorted(rest + [(head, count, entry)], key=lambda x: x[0]))
 
 
 def merge(b: Builder, s1: State, s2: State, live: frozenset[int] = frozenset(range(16))) -> State:
-    """The state for 'the run is in s1 or in s2' (same key); registers not in live are dead."""
+    """The state for 'the run is in s1 or in s2' (same key); registers not in live are dead.
+
+    Loop entry ids: forks of one entry share it; for states that entered separately, s1's is
+    kept (the runtime-exit check is a usability guard, the budgets catch what it misses).
+    """
     sel = s2.p
     regs = [b.select(sel, v2, v1) if r in live else v1 for r, (v1, v2) in enumerate(zip(s1.regs, s2.regs))]
     outputs = tuple(b.select(sel, v2, v1) for v1, v2 in zip(s1.outputs, s2.outputs))
-    # Forks of one entry share its entry predicate; states that entered separately add theirs.
-    loops = tuple((h, c, e1 if e1 == e2 else lin.add(e1, e2))
-                  for (h, c, e1), (_, _, e2) in zip(s1.loops, s2.loops))
     mem = merge_memory(b, s1.mem, s1.p, s2.mem, s2.p)
-    return State(s1.pc, lin.add(s1.p, s2.p), regs, mem, s1.stack, s1.n_pub, s1.n_priv,
-                 outputs, loops)
+    return State(s1.pc, b.compact(lin.add(s1.p, s2.p)), regs, mem, s1.stack, s1.n_pub, s1.n_priv,
+                 outputs, s1.loops)

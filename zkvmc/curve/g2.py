@@ -62,48 +62,70 @@ def double(p: Jac) -> Jac:
 
 
 def add_mixed(p: Jac, q: Affine) -> Jac:
-    """P + Q with Q affine (not None), coordinates already reduced F_q2 pairs."""
-    x1, y1, z1 = p
-    if is_zero2(z1):
+    """P + Q with Q affine (not None), coordinates already reduced F_q2 pairs.
+
+    The F_q2 products are written out on the components (u^2 = -1): this is MSM's inner loop,
+    and function calls per F_q2 operation would double its cost.
+    """
+    (x0, x1), (y0, y1), (z0, z1) = p
+    if z0 == 0 and z1 == 0:
         return (q[0], q[1], ONE2)
-    z1z1 = f2_sqr(z1)
-    h = _sub(f2_mul(q[0], z1z1), x1)
-    r = _lin(2, _sub(f2_mul(q[1], f2_mul(z1, z1z1)), y1))
-    if is_zero2(h):
-        return double(p) if is_zero2(r) else INF
-    hh = f2_sqr(h)
-    i = _lin(4, hh)
-    j = f2_mul(h, i)
-    v = f2_mul(x1, i)
-    x3 = _sub(_sub(f2_sqr(r), j), _lin(2, v))
-    y3 = _sub(f2_mul(r, _sub(v, x3)), _lin(2, f2_mul(y1, j)))
-    zh = f2_sqr((z1[0] + h[0], z1[1] + h[1]))
-    return (x3, y3, _sub(_sub(zh, z1z1), hh))
+    (qx0, qx1), (qy0, qy1) = q
+    zz0, zz1 = (z0 + z1) * (z0 - z1) % Q, 2 * z0 * z1 % Q  # Z1^2
+    h0 = (qx0 * zz0 - qx1 * zz1 - x0) % Q  # U2 - X1
+    h1 = (qx0 * zz1 + qx1 * zz0 - x1) % Q
+    zc0, zc1 = (z0 * zz0 - z1 * zz1) % Q, (z0 * zz1 + z1 * zz0) % Q  # Z1^3
+    r0 = 2 * (qy0 * zc0 - qy1 * zc1 - y0) % Q  # 2 (S2 - Y1)
+    r1 = 2 * (qy0 * zc1 + qy1 * zc0 - y1) % Q
+    if h0 == 0 and h1 == 0:
+        return double(p) if r0 == 0 and r1 == 0 else INF
+    hh0, hh1 = (h0 + h1) * (h0 - h1) % Q, 2 * h0 * h1 % Q
+    i0, i1 = 4 * hh0, 4 * hh1
+    j0, j1 = (h0 * i0 - h1 * i1) % Q, (h0 * i1 + h1 * i0) % Q
+    v0, v1 = (x0 * i0 - x1 * i1) % Q, (x0 * i1 + x1 * i0) % Q
+    x30 = ((r0 + r1) * (r0 - r1) - j0 - 2 * v0) % Q
+    x31 = (2 * r0 * r1 - j1 - 2 * v1) % Q
+    d0, d1 = v0 - x30, v1 - x31
+    y30 = (r0 * d0 - r1 * d1 - 2 * (y0 * j0 - y1 * j1)) % Q
+    y31 = (r0 * d1 + r1 * d0 - 2 * (y0 * j1 + y1 * j0)) % Q
+    s0, s1 = z0 + h0, z1 + h1
+    z30 = ((s0 + s1) * (s0 - s1) - zz0 - hh0) % Q
+    z31 = (2 * s0 * s1 - zz1 - hh1) % Q
+    return ((x30, x31), (y30, y31), (z30, z31))
 
 
 def add(p: Jac, q: Jac) -> Jac:
-    """P + Q, both Jacobian."""
-    x1, y1, z1 = p
-    x2, y2, z2 = q
-    if is_zero2(z1):
+    """P + Q, both Jacobian (components written out as in add_mixed)."""
+    (x0, x1), (y0, y1), (z0, z1) = p
+    (a0, a1), (b0, b1), (w0, w1) = q
+    if z0 == 0 and z1 == 0:
         return q
-    if is_zero2(z2):
+    if w0 == 0 and w1 == 0:
         return p
-    z1z1 = f2_sqr(z1)
-    z2z2 = f2_sqr(z2)
-    u1 = f2_mul(x1, z2z2)
-    s1 = f2_mul(y1, f2_mul(z2, z2z2))
-    h = _sub(f2_mul(x2, z1z1), u1)
-    r = _lin(2, _sub(f2_mul(y2, f2_mul(z1, z1z1)), s1))
-    if is_zero2(h):
-        return double(p) if is_zero2(r) else INF
-    i = _lin(4, f2_sqr(h))
-    j = f2_mul(h, i)
-    v = f2_mul(u1, i)
-    x3 = _sub(_sub(f2_sqr(r), j), _lin(2, v))
-    y3 = _sub(f2_mul(r, _sub(v, x3)), _lin(2, f2_mul(s1, j)))
-    zz = f2_sqr((z1[0] + z2[0], z1[1] + z2[1]))
-    return (x3, y3, f2_mul(_sub(_sub(zz, z1z1), z2z2), h))
+    zz0, zz1 = (z0 + z1) * (z0 - z1) % Q, 2 * z0 * z1 % Q  # Z1^2
+    ww0, ww1 = (w0 + w1) * (w0 - w1) % Q, 2 * w0 * w1 % Q  # Z2^2
+    u10, u11 = (x0 * ww0 - x1 * ww1) % Q, (x0 * ww1 + x1 * ww0) % Q  # U1 = X1 Z2^2
+    wc0, wc1 = (w0 * ww0 - w1 * ww1) % Q, (w0 * ww1 + w1 * ww0) % Q  # Z2^3
+    s10, s11 = (y0 * wc0 - y1 * wc1) % Q, (y0 * wc1 + y1 * wc0) % Q  # S1 = Y1 Z2^3
+    h0 = (a0 * zz0 - a1 * zz1 - u10) % Q  # U2 - U1
+    h1 = (a0 * zz1 + a1 * zz0 - u11) % Q
+    zc0, zc1 = (z0 * zz0 - z1 * zz1) % Q, (z0 * zz1 + z1 * zz0) % Q  # Z1^3
+    r0 = 2 * (b0 * zc0 - b1 * zc1 - s10) % Q  # 2 (S2 - S1)
+    r1 = 2 * (b0 * zc1 + b1 * zc0 - s11) % Q
+    if h0 == 0 and h1 == 0:
+        return double(p) if r0 == 0 and r1 == 0 else INF
+    i0, i1 = 4 * (h0 + h1) * (h0 - h1) % Q, 8 * h0 * h1 % Q  # (2H)^2
+    j0, j1 = (h0 * i0 - h1 * i1) % Q, (h0 * i1 + h1 * i0) % Q
+    v0, v1 = (u10 * i0 - u11 * i1) % Q, (u10 * i1 + u11 * i0) % Q
+    x30 = ((r0 + r1) * (r0 - r1) - j0 - 2 * v0) % Q
+    x31 = (2 * r0 * r1 - j1 - 2 * v1) % Q
+    d0, d1 = v0 - x30, v1 - x31
+    y30 = (r0 * d0 - r1 * d1 - 2 * (s10 * j0 - s11 * j1)) % Q
+    y31 = (r0 * d1 + r1 * d0 - 2 * (s10 * j1 + s11 * j0)) % Q
+    s0, s1 = z0 + w0, z1 + w1
+    t0 = ((s0 + s1) * (s0 - s1) - zz0 - ww0) % Q  # (Z1 + Z2)^2 - Z1^2 - Z2^2
+    t1 = (2 * s0 * s1 - zz1 - ww1) % Q
+    return ((x30, x31), (y30, y31), ((t0 * h0 - t1 * h1) % Q, (t0 * h1 + t1 * h0) % Q))
 
 
 def neg(p: Jac) -> Jac:

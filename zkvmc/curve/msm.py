@@ -4,8 +4,9 @@ Takes affine points (None = infinity) and scalars (any ints, reduced mod r) in G
 gives sum_i s_i * P_i. Pippenger (bucket method, as in Bernstein et al. and bellman/arkworks):
 split scalars into c-bit windows, sum each window's points into 2^c - 1 buckets with mixed
 additions, combine buckets with a running sum, and windows by c doublings; c is chosen by a
-cost model from n. Fixed-base (Brickell et al. / "comb"-less windowed): one base, many
-scalars, for setup: a table of d * 2^(c j) * P so each product is ~254/c mixed additions.
+cost model from n and the scalars' bit length, and scalars below 2^64 get their own shorter
+run. Fixed-base windowed multiplication (one base, many scalars, for setup): a table of
+d * 2^(c j) * P, so each product costs ~254/c mixed additions and no doublings.
 """
 
 from __future__ import annotations
@@ -18,16 +19,18 @@ from zkvmc.field import R
 SCALAR_BITS = 254
 """Bit length of r."""
 
+SMALL = 1 << 64
+"""Scalars below this form their own, shorter, Pippenger run."""
+
 Progress = Callable[[int, int], None]
 """progress(done, total), called as work advances."""
 
 
-def window_size(n: int) -> int:
+def window_size(n: int, bits: int = SCALAR_BITS) -> int:
     """The window c minimising windows * (n mixed adds + ~3 * 2^c full-add equivalents)."""
     if n < 4:
         return 1
-    best = min(range(1, 17), key=lambda c: -(-SCALAR_BITS // c) * (n + 3 * (1 << c)))
-    return best
+    return min(range(1, 17), key=lambda c: -(-bits // c) * (n + 3 * (1 << c)))
 
 
 def _pairs(group: Group, points: list[Any], scalars: list[int]) -> tuple[list[Any], list[int]]:
@@ -59,21 +62,34 @@ def _window_sum(group: Group, pts: list[Any], ks: list[int], shift: int, mask: i
     return total
 
 
+def _plan(pts: list[Any], ks: list[int]) -> list[tuple[list[Any], list[int], int, int]]:
+    """Split terms by scalar size (circuits' witnesses are mostly bits and u64 values, which
+    need 64 bits of windows rather than 254): (points, scalars, bits, window) per part."""
+    parts = []
+    for keep in (lambda k: k < SMALL, lambda k: k >= SMALL):
+        sel = [i for i, k in enumerate(ks) if keep(k)]
+        if sel:
+            sub_k = [ks[i] for i in sel]
+            bits = max(k.bit_length() for k in sub_k)
+            parts.append(([pts[i] for i in sel], sub_k, bits, window_size(len(sel), bits)))
+    return parts
+
+
 def msm(group: Group, points: list[Any], scalars: list[int], progress: Progress | None = None) -> Any:
     """sum_i s_i * P_i as a Jacobian point (Pippenger)."""
-    pts, ks = _pairs(group, points, scalars)
-    if not pts:
-        return group.inf
-    c = window_size(len(pts))
-    mask = (1 << c) - 1
-    n_windows = -(-SCALAR_BITS // c)
-    result = group.inf
-    for w in range(n_windows - 1, -1, -1):
-        for _ in range(c):
-            result = group.double(result)
-        result = group.add(result, _window_sum(group, pts, ks, w * c, mask))
-        if progress:
-            progress(n_windows - w, n_windows)
+    parts = _plan(*_pairs(group, points, scalars))
+    total = sum(-(-bits // c) for _, _, bits, c in parts)
+    done, result = 0, group.inf
+    for pts, ks, bits, c in parts:
+        mask, acc = (1 << c) - 1, group.inf
+        for w in range(-(-bits // c) - 1, -1, -1):
+            for _ in range(c):
+                acc = group.double(acc)
+            acc = group.add(acc, _window_sum(group, pts, ks, w * c, mask))
+            done += 1
+            if progress:
+                progress(done, total)
+        result = group.add(result, acc)
     return result
 
 
@@ -91,7 +107,11 @@ def msm_naive(group: Group, points: list[Any], scalars: list[int]) -> Any:
 
 
 class FixedBase:
-    """A table of d * 2^(c j) * P (affine) for one base P, for many scalar multiplications."""
+    """A table of d * 2^(c j) * P (affine) for one base P, for many scalar multiplications.
+
+    Attributes: group (G1 or G2), c (window bits), n_windows (ceil(254 / c)), table[j][d - 1]
+    = d * 2^(c j) * P.
+    """
 
     def __init__(self, group: Group, base: Any, c: int = 8) -> None:
         self.group, self.c = group, c

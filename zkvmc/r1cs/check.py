@@ -6,7 +6,8 @@ output or an ignored input: the proof does not bind it), constraints that hold f
 assignment or for none, and duplicates (up to A/B swap and scalars, as the optimiser sees them).
 
 unpinned_wires is the determinism check (the "under-constrained circuit" bug class of circom
-audits, e.g. Pailoor et al., "Automated Detection of Under-Constrained Circuits in ZK", PLDI'23):
+audits; cf. Pailoor et al., "Automated Detection of Under-Constrained Circuits in Zero-Knowledge
+Proofs", PLDI 2023):
 starting from a satisfying assignment, it changes one wire and repairs the violated constraints
 by solving for wires that appear linearly in them, with the public inputs held fixed. Success
 exhibits a second satisfying assignment, so a reported wire is certainly not determined by the
@@ -37,9 +38,17 @@ class Finding:
     constraint: int | None
     """The constraint concerned, if any."""
 
+    @property
+    def severity(self) -> str:
+        """"error" for a malformed system (unusable), "warning" for a well-formed but
+        suspicious one (it still proves exactly what its constraints say)."""
+        return "error" if self.kind in ERROR_KINDS else "warning"
 
-KINDS = ("layout", "malformed-lc", "wire-out-of-range", "bad-coefficient", "unsorted-lc",
-         "unused-wire", "unused-public", "trivial", "always-false", "duplicate")
+
+ERROR_KINDS = ("layout", "malformed-lc", "wire-out-of-range", "bad-coefficient", "unsorted-lc")
+"""Kinds that make the system malformed: no later stage may consume it."""
+
+KINDS = ERROR_KINDS + ("unused-wire", "unused-public", "trivial", "always-false", "duplicate")
 """Every Finding.kind validate_constraints produces."""
 
 MAX_REPAIRS = 5000
@@ -86,7 +95,8 @@ def _unused_findings(r1cs: R1CS, used: set[int]) -> list[Finding]:
             out.append(Finding("unused-public", f"output wire {w} is in no constraint: "
                                "a proof accepts any value for it", w, None))
         elif w <= r1cs.n_public:
-            out.append(Finding("unused-public", f"public input wire {w} is in no constraint",
+            out.append(Finding("unused-public", f"public input wire {w} is in no constraint: "
+                               "only the setup's extra input rows (snarkjs-style) bind it",
                                w, None))
         else:
             out.append(Finding("unused-wire", f"private wire {w} is in no constraint", w, None))
@@ -185,16 +195,21 @@ class _Trial:
         alt = (-(au * b0 + bu * a0 - cu) * pow(au * bu, -1, R) - self.val(u)) % R
         return alt if alt != self.val(u) else None
 
-    def repair(self, k: int, v: int, rng: random.Random, bent: set[int]) -> int | None:
+    def repair(self, k: int, rng: random.Random | None, bent: set[int]) -> int | None:
         """Change one movable wire of constraint k so that it holds; the wire, or None.
 
-        Wires not moved yet come first, then wires that only ever appear linearly (`bent`
-        holds the others): moving those cannot break a booleanity-style check.
+        Each wire moves at most once per trial (re-moving one is how repairs go round in
+        circles); wires that only ever appear linearly come first (`bent` holds the others):
+        moving those cannot break a booleanity-style check. Among equals, without rng the
+        highest index first (the latest-computed wire: repairs flow forward, towards the
+        outputs, the way the witness program computes), else a random one.
         """
         con = self.r1cs.constraints[k]
-        wires = sorted({w for lc in (con.a, con.b, con.c) for w, _ in lc} - self.fixed - {v})
-        rng.shuffle(wires)
-        wires.sort(key=lambda w: (w in self.cur, w in bent))  # stable: random among equals
+        wires = sorted({w for lc in (con.a, con.b, con.c) for w, _ in lc}
+                       - self.fixed - self.cur.keys(), reverse=True)
+        if rng is not None:
+            rng.shuffle(wires)
+        wires.sort(key=lambda w: w in bent)  # stable sort keeps the order among equals
         sums = self.sums(k)
         for u in wires:
             new = self.solve_for(k, u, sums)
@@ -204,7 +219,7 @@ class _Trial:
         return None
 
 
-def _move(trial: _Trial, v: int, value: int, rng: random.Random, budget: int,
+def _move(trial: _Trial, v: int, value: int, rng: random.Random | None, budget: int,
           bent: set[int]) -> bool:
     """Give v a new value and repair until every constraint holds (True) or we are stuck."""
     trial.cur[v] = value
@@ -215,7 +230,7 @@ def _move(trial: _Trial, v: int, value: int, rng: random.Random, budget: int,
             heapq.heappop(todo)
         if not todo:
             return all(trial.holds(k) for u in trial.cur for k in trial.occ[u])
-        u = trial.repair(heapq.heappop(todo), v, rng, bent)
+        u = trial.repair(heapq.heappop(todo), rng, bent)
         if u is None:
             return False
         for k in trial.occ[u]:
@@ -234,13 +249,16 @@ def _bent(r1cs: R1CS) -> set[int]:
     return out
 
 
-def _new_values(r1cs: R1CS, base: list[int], occ: list[list[int]], v: int,
-                rng: random.Random, trials: int) -> list[int]:
-    """Values to try for v: the other roots of quadratic constraints on v, 0 and 1 (flags and
-    bits are where under-constrained circuits usually hide), then random ones."""
+def _attempts(r1cs: R1CS, base: list[int], occ: list[list[int]], v: int,
+              rng: random.Random, trials: int) -> list[tuple[int, random.Random | None]]:
+    """(new value for v, rng for the repair order or None for forward order) pairs to try:
+    the other roots of quadratic constraints on v, 0 and 1 (flags and bits are where
+    under-constrained circuits usually hide), then random values."""
     probe = _Trial(r1cs, base, occ, set())
     special = ({probe.other_root(k, v) for k in occ[v]} | {0, 1}) - {None, base[v]}
-    return sorted(special) + [(base[v] + rng.randrange(1, R)) % R for _ in range(trials)]
+    rand = [(base[v] + rng.randrange(1, R)) % R for _ in range(trials)]
+    return ([(x, None) for x in sorted(special)] + [(x, None) for x in rand[:1]]
+            + [(x, rng) for x in rand[1:]])
 
 
 def _occurrences(r1cs: R1CS) -> list[list[int]]:
@@ -276,9 +294,9 @@ class _Search:
         """The changed wires of a second satisfying assignment in which v differs, or None."""
         if v in self.fixed:
             return None
-        for value in _new_values(self.r1cs, self.base, self.occ, v, self.rng, self.trials):
+        for value, rng in _attempts(self.r1cs, self.base, self.occ, v, self.rng, self.trials):
             trial = _Trial(self.r1cs, self.base, self.occ, self.fixed)
-            if _move(trial, v, value, self.rng, self.budget, self.bent):
+            if _move(trial, v, value, rng, self.budget, self.bent):
                 return {u: x for u, x in trial.cur.items() if x != self.base[u]}
         return None
 

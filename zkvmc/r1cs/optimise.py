@@ -58,6 +58,8 @@ class _Work:
         self.occ: list[set[int]] = [set() for _ in range(r1cs.n_wires)]
         for k in range(len(self.sides)):
             for w in self.wires(k):
+                if not 0 < w < r1cs.n_wires:
+                    raise ValueError(f"constraint {k} uses wire {w}, outside [0, {r1cs.n_wires})")
                 self.occ[w].add(k)
 
     def wires(self, k: int) -> set[int]:

@@ -28,17 +28,20 @@ Kind = Callable[[list[int], tuple[int, ...], tuple[tuple[int, ...], tuple[int, .
 
 
 def _input(a: list[int], params: tuple[int, ...], tapes: tuple[tuple[int, ...], tuple[int, ...]]) -> list[int]:
+    """Tape value at params = (tape, index); 0 past the end (the caller checks the counts)."""
     tape, index = params
     t = tapes[1 if tape else 0]
     return [t[index] % R if 0 <= index < len(t) else 0]
 
 
 def _bits(a: list[int], params: tuple[int, ...], tapes: object) -> list[int]:
+    """The low params[0] bits of the argument."""
     (n,) = params
     return [(a[0] >> i) & 1 for i in range(n)]
 
 
 def _udiv(a: list[int], params: object, tapes: object) -> list[int]:
+    """Integer quotient and remainder; (0, a) for a zero divisor."""
     x, y = a
     return [0, x] if y == 0 else [x // y, x % y]
 
@@ -76,6 +79,7 @@ def check_step(step: Step) -> str | None:
 
 
 def _eval(lc: LC, s: list[int]) -> int:
+    """<lc, s> mod r."""
     return sum(c * s[i] for i, c in lc) % R
 
 
