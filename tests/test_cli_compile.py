@@ -140,3 +140,19 @@ def test_compile_error_exit_2_with_location(tmp_path, capsys) -> None:
     code, _, err = zkvmc(capsys, "compile", str(src), "-o", str(tmp_path / "c.json"))
     assert code == 2 and "loop.asm:" in err and ".bound" in err
     assert not (tmp_path / "c.json").exists()
+
+
+@pytest.mark.parametrize("level", ["--O0", "--O1", "--O2"])
+def test_witness_rejects_a_private_tape_the_vm_rejects(tmp_path, capsys, level) -> None:
+    # A private input pinned by a linear constraint must survive optimisation: otherwise
+    # `zkvmc witness` would accept a tape on which the VM faults.
+    src = tmp_path / "pin.asm"
+    src.write_text(".private 1\n.outputs 1\nsecret r1\nassert_eq r1, 5\nwrite 1\n")
+    circ = str(tmp_path / "c.json")
+    assert zkvmc(capsys, "compile", str(src), level, "-o", circ)[0] == 0
+    for value, want in (("5", 0), ("7", 1)):
+        inp = tmp_path / "in.json"
+        inp.write_text(json.dumps({"private": [value]}))
+        vm_code = zkvmc(capsys, "run", str(src), "-i", str(inp))[0]
+        code, _, err = zkvmc(capsys, "witness", "-c", circ, "-i", str(inp), "-o", str(tmp_path / "w.json"))
+        assert code == vm_code == want, err

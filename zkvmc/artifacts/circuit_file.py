@@ -118,7 +118,7 @@ def _constraints(path: str, obj: dict, n_wires: int) -> tuple[Constraint, ...]:
 
 
 def _steps(path: str, obj: dict, n_signals: int) -> tuple[Step, ...]:
-    from zkvmc.witness.steps import STEP_KINDS
+    from zkvmc.witness.steps import STEP_KINDS, check_step
 
     out = []
     for i, s in enumerate(field(path, obj, "witness_program", list)):
@@ -129,7 +129,11 @@ def _steps(path: str, obj: dict, n_signals: int) -> tuple[Step, ...]:
         outs = tuple(_int(path, f"{where}.outs", w, 1, n_signals) for w in field(path, s, "outs", list))
         args = tuple(lc_from_json(path, f"{where}.args", a, n_signals) for a in field(path, s, "args", list))
         params = tuple(_int(path, f"{where}.params", p, -(1 << 64)) for p in field(path, s, "params", list))
-        out.append(Step(s["op"], outs, args, params))
+        step = Step(op, outs, args, params)
+        problem = check_step(step)
+        if problem:
+            raise ArtifactError(path, where, problem)
+        out.append(step)
     return tuple(out)
 
 

@@ -131,7 +131,8 @@ def compile_program(program: Program, level: int = 2, *, max_steps: int = MAX_SY
     pubs = _public_inputs(ex, n_pub)
     _, steps, cons = _renumber(b, outs + pubs)
     r1cs = R1CS(b.n_signals, n_out, n_pub, tuple(Constraint(c.a, c.b, c.c) for c in cons))
-    res = optimise(r1cs, level)
+    private_inputs = frozenset(o for st in steps if st.op == "input" and st.params[0] == 1 for o in st.outs)
+    res = optimise(r1cs, level, keep=private_inputs)
     lines = tuple(cons[k].line for k in res.origin)
     texts = {ins.line: ins.text for ins in program.instrs}
     return Circuit(

@@ -49,8 +49,9 @@ class Elimination:
 class _Work:
     """The mutable working copy of the constraints, with a per-wire occurrence index."""
 
-    def __init__(self, r1cs: R1CS) -> None:
+    def __init__(self, r1cs: R1CS, keep: frozenset[int] = frozenset()) -> None:
         self.n_public = r1cs.n_public
+        self.keep = keep
         self.sides: list[list[Terms]] = [
             [dict(con.a), dict(con.b), dict(con.c)] for con in r1cs.constraints]
         self.alive = [True] * len(self.sides)
@@ -123,7 +124,7 @@ def _choose(work: _Work, lin: Terms, level: int, fill_limit: int | None) -> int 
     Fewest occurrences first, to limit fill-in; ties go to the highest index (the latest
     intermediate value), so the choice depends only on the constraints, never on hashing.
     """
-    candidates = [w for w in lin if w > work.n_public]
+    candidates = [w for w in lin if w > work.n_public and w not in work.keep]
     if not candidates or (level == 1 and sum(1 for w in lin if w) > 2):
         return None
     x = min(candidates, key=lambda w: (len(work.occ[w]), -w))
@@ -215,25 +216,28 @@ def _renumbered(work: _Work, r1cs: R1CS, keep: list[int]) -> OptResult:
     return OptResult(new, wire_map, tuple(keep))
 
 
-def optimise_traced(r1cs: R1CS, level: int, fill_limit: int | None = FILL_LIMIT
-                    ) -> tuple[OptResult, tuple[Elimination, ...]]:
+def optimise_traced(r1cs: R1CS, level: int, fill_limit: int | None = FILL_LIMIT,
+                    keep: frozenset[int] = frozenset()) -> tuple[OptResult, tuple[Elimination, ...]]:
     """optimise, plus the eliminated wires' definitions (for extend_assignment).
 
     fill_limit None substitutes every linear constraint (pure circom --O2, fill-in unbounded).
+    keep: private wires never eliminated (the compiler passes its private inputs, as circom
+    keeps the main component's inputs, so a witness for a tape the VM rejects stays unsatisfied).
     """
     if level not in LEVELS:
         raise ValueError(f"optimisation level must be one of {LEVELS}, got {level}")
     if level == 0:
         ident = OptResult(r1cs, tuple(range(r1cs.n_wires)), tuple(range(len(r1cs.constraints))))
         return ident, ()
-    work = _Work(r1cs)
+    work = _Work(r1cs, frozenset(keep))
     done = _eliminate(work, level, fill_limit)
     return _renumbered(work, r1cs, _survivors(work)), tuple(done)
 
 
-def optimise(r1cs: R1CS, level: int) -> OptResult:
-    """The optimised system at this level (0: identity, 1: circom --O1, 2: circom --O2)."""
-    return optimise_traced(r1cs, level)[0]
+def optimise(r1cs: R1CS, level: int, keep: frozenset[int] = frozenset()) -> OptResult:
+    """The optimised system at this level (0: identity, 1: circom --O1, 2: circom --O2);
+    wires in `keep` are never eliminated."""
+    return optimise_traced(r1cs, level, keep=keep)[0]
 
 
 def extend_assignment(res: OptResult, elims: tuple[Elimination, ...], n_old_wires: int,

@@ -1,0 +1,48 @@
+"""Run independent pieces of work in forked worker processes (both cores, --jobs N).
+
+Takes zero-argument callables and a job count and gives their results in order. Workers are
+forked, so the callables (closures over proving keys and witnesses) are inherited rather than
+pickled; only the results (affine points, int lists) travel back. jobs <= 1, a single task or
+a platform without fork runs everything in this process, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from typing import Any, Callable, Sequence
+
+_TASKS: Sequence[Callable[[], Any]] = ()
+"""The tasks of the current run_all, inherited by the forked workers."""
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _call(i: int) -> Any:
+    return _TASKS[i]()
+
+
+def run_all(tasks: Sequence[Callable[[], Any]], jobs: int) -> list[Any]:
+    """[t() for t in tasks], spread over up to `jobs` forked processes."""
+    global _TASKS
+    if jobs <= 1 or len(tasks) <= 1 or "fork" not in mp.get_all_start_methods():
+        return [t() for t in tasks]
+    _TASKS = tasks
+    try:
+        with mp.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            return pool.map(_call, range(len(tasks)), chunksize=1)
+    finally:
+        _TASKS = ()
+
+
+def chunks(n: int, parts: int) -> list[range]:
+    """`parts` contiguous, nearly equal index ranges covering range(n) (empty ones dropped)."""
+    parts = max(1, min(parts, n))
+    bounds = [n * k // parts for k in range(parts + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]

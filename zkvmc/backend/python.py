@@ -1,0 +1,73 @@
+"""The pure-Python backend: zkvmc.curve (Jacobian arithmetic over gmpy2 or ints, Pippenger,
+fixed-base tables), zkvmc.field.ntt and the py_ecc pairing through zkvmc.curve.adapter.
+
+Takes and gives what zkvmc.backend.Backend says. Large MSMs are split into one chunk per job,
+each summed in a forked worker; the chunks' sums are added here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from zkvmc.backend.parallel import chunks, run_all
+from zkvmc.curve.group import G1, G2, Group
+from zkvmc.curve.msm import FixedBase, fixed_base_window, msm
+from zkvmc.field import ntt as _ntt
+
+MIN_SPLIT = 2048
+"""MSMs smaller than this stay in one process (forking costs more than it saves)."""
+
+
+def _msm(group: Group, points: Sequence[Any], scalars: Sequence[int], jobs: int) -> Any:
+    if len(points) != len(scalars):
+        raise ValueError(f"{len(points)} points but {len(scalars)} scalars")
+    parts = chunks(len(points), jobs if len(points) >= MIN_SPLIT else 1)
+    sums = run_all([lambda r=r: group.batch_to_affine([msm(group, points[r.start:r.stop],
+                                                               scalars[r.start:r.stop])])[0]
+                    for r in parts], jobs)
+    total = group.inf
+    for p in sums:
+        if p is not None:
+            total = group.add_mixed(total, group.normalize(p))
+    return _plain(group.batch_to_affine([total])[0])
+
+
+def _plain(p: Any) -> Any:
+    """Coordinates as Python ints (gmpy2 mpz in, int out), so backends agree exactly."""
+    if p is None:
+        return None
+    if isinstance(p[0], tuple):
+        return ((int(p[0][0]), int(p[0][1])), (int(p[1][0]), int(p[1][1])))
+    return (int(p[0]), int(p[1]))
+
+
+class PythonBackend:
+    """Pure Python (gmpy2 when installed)."""
+
+    name = "python"
+
+    def g1_msm(self, points: Sequence[Any], scalars: Sequence[int], jobs: int = 1) -> Any:
+        return _msm(G1, points, scalars, jobs)
+
+    def g2_msm(self, points: Sequence[Any], scalars: Sequence[int], jobs: int = 1) -> Any:
+        return _msm(G2, points, scalars, jobs)
+
+    def g1_fixed_base(self, base: Any, scalars: Sequence[int]) -> list[Any]:
+        return [_plain(p) for p in FixedBase(G1, base, fixed_base_window(len(scalars))).mul_many(list(scalars))]
+
+    def g2_fixed_base(self, base: Any, scalars: Sequence[int]) -> list[Any]:
+        return [_plain(p) for p in FixedBase(G2, base, fixed_base_window(len(scalars))).mul_many(list(scalars))]
+
+    def intt(self, evals: list[int]) -> list[int]:
+        return _ntt.intt(evals)
+
+    def coset_ntt(self, coeffs: list[int]) -> list[int]:
+        return _ntt.coset_ntt(coeffs)
+
+    def coset_intt(self, evals: list[int]) -> list[int]:
+        return _ntt.coset_intt(evals)
+
+    def pairing_product_is_one(self, pairs: list[tuple[Any, Any]]) -> bool:
+        from zkvmc.curve.adapter import pairing_product_is_one
+
+        return pairing_product_is_one(pairs)
