@@ -36,10 +36,10 @@ class Backend(Protocol):
     def g2_msm(self, points: Sequence[G2Affine], scalars: Sequence[int], jobs: int = 1) -> G2Affine:
         """sum_i s_i P_i in G2."""
 
-    def g1_fixed_base(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
+    def g1_fixed_base(self, base: G1Affine, scalars: Sequence[int], jobs: int = 1) -> list[G1Affine]:
         """[s]base for each scalar, affine (batch-normalised)."""
 
-    def g2_fixed_base(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
+    def g2_fixed_base(self, base: G2Affine, scalars: Sequence[int], jobs: int = 1) -> list[G2Affine]:
         """[s]base in G2 for each scalar, affine."""
 
     def intt(self, evals: list[int]) -> list[int]:
@@ -57,12 +57,9 @@ class Backend(Protocol):
 
 def available() -> list[str]:
     """The backends that can be loaded here, pure Python first."""
-    names = ["python"]
-    try:
-        import mclbn256  # noqa: F401
-    except Exception:  # an absent or broken native library just means "not available"
-        return names
-    return names + ["mcl"]
+    import importlib.util
+
+    return ["python"] + (["mcl"] if importlib.util.find_spec("mclbn256") is not None else [])
 
 
 def get_backend(name: str | None = None) -> Backend:

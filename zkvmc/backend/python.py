@@ -32,6 +32,17 @@ def _msm(group: Group, points: Sequence[Any], scalars: Sequence[int], jobs: int)
     return _plain(group.batch_to_affine([total])[0])
 
 
+def _fixed(group: Group, base: Any, scalars: Sequence[int], jobs: int) -> list[Any]:
+    """[s]base for each scalar: one window table per worker, one batch inversion per chunk."""
+    parts = chunks(len(scalars), jobs if len(scalars) >= MIN_SPLIT else 1)
+
+    def work(r: range) -> list[Any]:
+        table = FixedBase(group, base, fixed_base_window(len(r)))
+        return [_plain(p) for p in table.mul_many(list(scalars[r.start:r.stop]))]
+
+    return [p for part in run_all([lambda r=r: work(r) for r in parts], jobs) for p in part]
+
+
 def _plain(p: Any) -> Any:
     """Coordinates as Python ints (gmpy2 mpz in, int out), so backends agree exactly."""
     if p is None:
@@ -52,11 +63,11 @@ class PythonBackend:
     def g2_msm(self, points: Sequence[Any], scalars: Sequence[int], jobs: int = 1) -> Any:
         return _msm(G2, points, scalars, jobs)
 
-    def g1_fixed_base(self, base: Any, scalars: Sequence[int]) -> list[Any]:
-        return [_plain(p) for p in FixedBase(G1, base, fixed_base_window(len(scalars))).mul_many(list(scalars))]
+    def g1_fixed_base(self, base: Any, scalars: Sequence[int], jobs: int = 1) -> list[Any]:
+        return _fixed(G1, base, scalars, jobs)
 
-    def g2_fixed_base(self, base: Any, scalars: Sequence[int]) -> list[Any]:
-        return [_plain(p) for p in FixedBase(G2, base, fixed_base_window(len(scalars))).mul_many(list(scalars))]
+    def g2_fixed_base(self, base: Any, scalars: Sequence[int], jobs: int = 1) -> list[Any]:
+        return _fixed(G2, base, scalars, jobs)
 
     def intt(self, evals: list[int]) -> list[int]:
         return _ntt.intt(evals)

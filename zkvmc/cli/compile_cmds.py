@@ -48,16 +48,18 @@ def compile_cmd(program: str, output: str, level: int, no_check: bool, as_json: 
 
 
 def _static_check(circuit: Circuit, output: str) -> None:
-    """Refuse to emit a circuit the validator finds broken (compile --no-check skips this)."""
-    try:
-        from zkvmc.r1cs.check import validate_constraints
-    except ImportError:
-        return
-    findings = [f for f in validate_constraints(circuit.r1cs) if getattr(f, "severity", "error") == "error"]
-    if findings:
-        msg = "\n".join(f"  {f.kind}: {f.message}" for f in findings[:20])
+    """Refuse to emit a malformed circuit; warn about suspicious parts (compile --no-check skips)."""
+    from zkvmc.audit import static_issues
+
+    issues = static_issues(circuit)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        msg = "\n".join(f"  {i.kind}: {i.message}" for i in errors[:20])
         raise InternalError(f"internal error: the compiler emitted a circuit that fails static checks "
-                          f"(not written to {output}):\n{msg}")
+                            f"(not written to {output}):\n{msg}")
+    for i in issues[:20]:
+        where = f"{circuit.source}:{i.line}" if i.line else circuit.source
+        err(f"{where}: warning: {i.kind}: {i.message}")
 
 
 def _summary(c: Circuit) -> dict:

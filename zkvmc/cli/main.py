@@ -11,9 +11,7 @@ import traceback
 import click
 
 from zkvmc import __version__
-from zkvmc.cli import asm_cmds, compile_cmds, proof_cmds
-from zkvmc.cli import evm_cmds
-from zkvmc.cli import interop_cmds
+from zkvmc.cli import asm_cmds, check_cmds, compile_cmds, evm_cmds, interop_cmds, proof_cmds
 from zkvmc.cli.console import err
 from zkvmc.errors import EXIT_INTERNAL, EXIT_USAGE, ZkvmcError
 
@@ -24,7 +22,7 @@ def cli() -> None:
     """zkvmc: zkVM assembly -> R1CS -> Groth16 proofs on BN254."""
 
 
-for _module in (asm_cmds, compile_cmds, proof_cmds, interop_cmds, evm_cmds):
+for _module in (asm_cmds, compile_cmds, check_cmds, proof_cmds, interop_cmds, evm_cmds):
     _module.register(cli)
 
 

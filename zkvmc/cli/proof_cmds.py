@@ -57,6 +57,21 @@ def progress_bars(quiet: bool) -> Iterator[Progress | None]:
         yield report
 
 
+def backend_options(fn):  # type: ignore[no-untyped-def]
+    """--backend and --jobs, shared by setup and prove."""
+    fn = click.option("--jobs", type=click.IntRange(min=1), default=None,
+                      help="Worker processes/threads [default: number of cores].")(fn)
+    return click.option("--backend", type=click.Choice(["auto", "python", "mcl"]), default="auto",
+                        show_default=True, help="Curve arithmetic: mcl (native, the fast extra) or pure Python.")(fn)
+
+
+def _backend_and_jobs(name: str, jobs: int | None) -> tuple[object, int]:
+    from zkvmc.backend import get_backend
+    from zkvmc.backend.parallel import default_jobs
+
+    return get_backend(name), jobs if jobs is not None else default_jobs()
+
+
 @click.command("setup")
 @click.option("-c", "--circuit", default="circuit.r1cs.json", show_default=True, help="Circuit file.")
 @click.option("--pk", "pk_path", default="proving_key.json", show_default=True, help="Proving key to write.")
@@ -64,18 +79,21 @@ def progress_bars(quiet: bool) -> Iterator[Progress | None]:
               help="Verification key to write (snarkjs format).")
 @click.option("--insecure-seed", type=int, default=None, help="TESTS ONLY: derive the toxic waste from this seed.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | None, quiet: bool) -> None:
+@backend_options
+def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | None, quiet: bool,
+              backend: str, jobs: int | None) -> None:
     """Groth16 setup for a circuit (single-party: for development only)."""
     from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit
     from zkvmc.artifacts.groth16_files import write_pk, write_vk
     from zkvmc.groth16 import setup
 
+    be, n_jobs = _backend_and_jobs(backend, jobs)
     c = read_circuit(circuit)
     err(SETUP_WARNING)
     rng = _rng(insecure_seed)
     t0 = time.perf_counter()
     with progress_bars(quiet) as progress:
-        pk, vk = setup(c.r1cs, rng, circuit_digest(c), progress)
+        pk, vk = setup(c.r1cs, rng, circuit_digest(c), progress, be, n_jobs)  # type: ignore[arg-type]
     write_pk(pk_path, pk)
     write_vk(vk_path, vk)
     err(f"setup ({time.perf_counter() - t0:.2f} s): {len(c.r1cs.constraints)} constraints, domain "
@@ -118,13 +136,15 @@ def _check_digests(pk_digest: str, c_digest: str, w_digest: str, pk_path: str, c
 @click.option("-i", "--input", "input_path", default=None, help="Inputs file: compute the witness first.")
 @click.option("--insecure-seed", type=int, default=None, help="TESTS ONLY: derive the blinding factors from a seed.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@backend_options
 def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str, circuit: str,
-              input_path: str | None, insecure_seed: int | None, quiet: bool) -> None:
+              input_path: str | None, insecure_seed: int | None, quiet: bool, backend: str, jobs: int | None) -> None:
     """Make a Groth16 proof (snarkjs-compatible proof.json and public.json)."""
     from zkvmc.artifacts.circuit_file import circuit_digest
     from zkvmc.artifacts.groth16_files import read_pk, write_proof, write_public
     from zkvmc.groth16 import prove, public_signals
 
+    be, n_jobs = _backend_and_jobs(backend, jobs)
     pk = read_pk(pk_path)
     c, values, w_digest = _load_witness(circuit, witness_path, input_path)
     _check_digests(pk.circuit_digest, circuit_digest(c), w_digest, pk_path, circuit,
@@ -132,7 +152,7 @@ def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str
     rng = _rng(insecure_seed)
     t0 = time.perf_counter()
     with progress_bars(quiet) as progress:
-        proof = prove(pk, c.r1cs, values, rng, progress)
+        proof = prove(pk, c.r1cs, values, rng, progress, be, n_jobs)  # type: ignore[arg-type]
     write_proof(proof_path, proof)
     write_public(public_path, public_signals(c.r1cs, values))
     err(f"proof ({time.perf_counter() - t0:.2f} s) -> {proof_path}, public signals -> {public_path}")
@@ -143,15 +163,19 @@ def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str
 @click.option("-p", "--proof", "proof_path", default="proof.json", show_default=True, help="Proof.")
 @click.option("--public", "public_path", default="public.json", show_default=True, help="Public signals.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"valid": ..., "reason": ...} on stdout.')
-def verify_cmd(vk_path: str, proof_path: str, public_path: str, as_json: bool) -> None:
+@click.option("--backend", type=click.Choice(["auto", "python", "mcl"]), default="auto", show_default=True,
+              help="Pairing: mcl (native, the fast extra) or pure Python (py_ecc).")
+def verify_cmd(vk_path: str, proof_path: str, public_path: str, as_json: bool, backend: str) -> None:
     """Check a Groth16 proof: exit 0 valid, 1 invalid, 2 malformed input."""
     from zkvmc.artifacts.groth16_files import read_proof, read_public, read_vk
     from zkvmc.errors import ZkvmcError
+    from zkvmc.backend import get_backend
     from zkvmc.groth16 import verify
 
+    be = get_backend(backend)
     try:
         vk, proof, public = read_vk(vk_path), read_proof(proof_path), read_public(public_path)
-        ok = verify(vk, public, proof)
+        ok = verify(vk, public, proof, be)
     except ZkvmcError as e:
         if as_json:
             out(json.dumps({"valid": False, "reason": f"malformed input: {e}"}))

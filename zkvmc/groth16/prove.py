@@ -3,19 +3,22 @@
 Takes a proving key, the R1CS it was made for, a full satisfying wire assignment and an rng for
 the fresh blinding factors r, s; gives pi = (A, B, C) of Groth 2016 (eprint 2016/260) 3.2:
 A = alpha + sum w_i u_i(tau) + r delta, B = beta + sum w_i v_i(tau) + s delta,
-C = sum_{private} w_i L_i + h(tau) Z(tau)/delta + s A + r B - r s delta, every sum one MSM.
+C = sum_{private} w_i L_i + h(tau) Z(tau)/delta + s A + r B - r s delta.
+The five independent pieces (A, B in G2, B in G1, the private part of C, and the quotient h
+with its MSM) go to a backend (zkvmc.backend) and, with jobs > 1, to forked workers; C is then
+one small MSM over their results, so the proof does not depend on the backend or on jobs.
 """
 
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, Callable
 
-from zkvmc.curve.group import G1, G2, Group
-from zkvmc.curve.msm import msm
+from zkvmc.backend import Backend, get_backend
+from zkvmc.backend.parallel import run_all
 from zkvmc.errors import NegativeResult
 from zkvmc.field import R
-from zkvmc.groth16.keys import KeyMismatch, Progress, Proof, ProvingKey, stage
+from zkvmc.groth16.keys import KeyMismatch, Progress, Proof, ProvingKey
 from zkvmc.groth16.qap import domain_size, qap_rows, quotient
 from zkvmc.r1cs.system import R1CS, first_unsatisfied
 
@@ -35,42 +38,37 @@ def check_shapes(pk: ProvingKey, r1cs: R1CS, witness: list[int]) -> None:
                           f"the circuit has {r1cs.n_wires} wires and wire 0 must be 1")
 
 
-def _commit(group: Group, first: Any, query: tuple[Any, ...], w: list[int], blind_base: Any, blind: int,
-            report: Any) -> Any:
-    """first + sum_i w_i query_i + blind * blind_base (Jacobian).
-
-    The witness MSM is kept apart from the full-size blinding term: witness values are often
-    small (bits, u64 values), and an MSM of small scalars needs fewer windows.
-    """
-    return group.add(msm(group, [first, *query], [1, *w], report), group.mul(group.from_affine(blind_base), blind))
+TASK_NAMES = ("prove: C quotient part (G1 MSM)", "prove: B (G2 MSM)", "prove: A (G1 MSM)", "prove: B (G1 MSM)",
+              "prove: C private part (G1 MSM)")
+"""Progress stage names of the five pieces, in _tasks order."""
 
 
-def _c_term(pk: ProvingKey, w: list[int], h: list[int], a: Any, b1: Any, r: int, s: int,
-            progress: Progress | None) -> Any:
-    """C = sum_{private} w_i L_i + sum_j h_j H_j + s A + r B1 - r s delta (affine)."""
-    c_priv = msm(G1, list(pk.l_query), w[pk.n_public + 1:], stage(progress, "prove: C private part (G1 MSM)"))
-    c_h = msm(G1, [*pk.h_query, a, b1, pk.delta_g1], [*h, s, r, -r * s],
-              stage(progress, "prove: C quotient part (G1 MSM)"))
-    return G1.batch_to_affine([G1.add(c_priv, c_h)])[0]
+def _tasks(pk: ProvingKey, r1cs: R1CS, w: list[int], r: int, s: int, be: Backend) -> list[Callable[[], Any]]:
+    """[h-part of C, B in G2, A, B in G1, private part of C]: the slowest first, for the pool."""
+    return [
+        lambda: be.g1_msm(list(pk.h_query), quotient(qap_rows(r1cs), w, pk.domain_size, be)),
+        lambda: be.g2_msm([pk.beta_g2, *pk.b_g2_query, pk.delta_g2], [1, *w, s]),
+        lambda: be.g1_msm([pk.alpha_g1, *pk.a_query, pk.delta_g1], [1, *w, r]),
+        lambda: be.g1_msm([pk.beta_g1, *pk.b_g1_query, pk.delta_g1], [1, *w, s]),
+        lambda: be.g1_msm(list(pk.l_query), w[pk.n_public + 1:]),
+    ]
 
 
 def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int] | tuple[int, ...], rng: random.Random,
-          progress: Progress | None = None) -> Proof:
+          progress: Progress | None = None, backend: Backend | None = None, jobs: int = 1) -> Proof:
     """A proof that the witness satisfies r1cs, for the public signals witness[1..n_public]."""
+    be = backend if backend is not None else get_backend(None)
     w = [x % R for x in witness]
     check_shapes(pk, r1cs, w)
     k = first_unsatisfied(r1cs, w)
     if k is not None:
         raise WitnessUnsatisfied(f"the witness does not satisfy constraint {k}")
-    h = quotient(qap_rows(r1cs), w, pk.domain_size)
-    if progress:
-        progress("prove: quotient h(X) (NTT)", 1, 1)
     r, s = rng.randrange(1, R), rng.randrange(1, R)
-    a = _commit(G1, pk.alpha_g1, pk.a_query, w, pk.delta_g1, r, stage(progress, "prove: A (G1 MSM)"))
-    b2 = _commit(G2, pk.beta_g2, pk.b_g2_query, w, pk.delta_g2, s, stage(progress, "prove: B (G2 MSM)"))
-    b1 = _commit(G1, pk.beta_g1, pk.b_g1_query, w, pk.delta_g1, s, stage(progress, "prove: B (G1 MSM)"))
-    a_aff, b1_aff = G1.batch_to_affine([a, b1])
-    return Proof(a_aff, G2.batch_to_affine([b2])[0], _c_term(pk, w, h, a_aff, b1_aff, r, s, progress))
+    c_h, b2, a, b1, c_priv = run_all(_tasks(pk, r1cs, w, r, s, be), jobs)
+    for name in TASK_NAMES if progress else ():
+        progress(name, 1, 1)
+    c = be.g1_msm([c_priv, c_h, a, b1, pk.delta_g1], [1, 1, s, r, -r * s])
+    return Proof(a, b2, c)
 
 
 def public_signals(r1cs: R1CS, witness: list[int] | tuple[int, ...]) -> list[int]:

@@ -10,9 +10,14 @@ Groth 2016 (eprint 2016/260) section 3; Gennaro-Gentry-Parno-Raykova 2013 for QA
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from zkvmc.field import R, batch_inv, inv
 from zkvmc.field.ntt import GENERATOR, coset_intt, coset_ntt, intt, root_of_unity
 from zkvmc.r1cs.system import R1CS, Constraint, eval_lc
+
+if TYPE_CHECKING:
+    from zkvmc.backend import Backend
 
 Row = Constraint
 """A QAP row: the same A * B = C shape as a constraint."""
@@ -63,10 +68,14 @@ def row_values(rows: list[Row], witness: list[int], n: int) -> tuple[list[int], 
     return a, b, c
 
 
-def quotient(rows: list[Row], witness: list[int], n: int) -> list[int]:
+def quotient(rows: list[Row], witness: list[int], n: int, backend: Backend | None = None) -> list[int]:
     """Coefficients h_0 .. h_{n-2} of h = (A B - C) / Z, Z = X^n - 1, computed on the coset g<w>."""
     evals = row_values(rows, witness, n)
-    a, b, c = (coset_ntt(intt(e)) for e in evals)
+    if backend is None:
+        a, b, c = (coset_ntt(intt(e)) for e in evals)
+    else:
+        a, b, c = (backend.coset_ntt(backend.intt(e)) for e in evals)
     z_inv = inv((pow(GENERATOR, n, R) - 1) % R)  # Z(g w^i) = g^n - 1 for every i
-    h = coset_intt([(x * y - z) * z_inv % R for x, y, z in zip(a, b, c)])
+    prod = [(x * y - z) * z_inv % R for x, y, z in zip(a, b, c)]
+    h = coset_intt(prod) if backend is None else backend.coset_intt(prod)
     return h[: n - 1]

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from zkvmc.curve.adapter import FIELD_MODULUS, pairing_product_is_one
+from zkvmc.backend import Backend, get_backend
+from zkvmc.curve.adapter import FIELD_MODULUS
 from zkvmc.curve.codec import CodecError, check_g1, check_g2
-from zkvmc.curve.group import G1
-from zkvmc.curve.msm import msm_affine
 from zkvmc.field import R
 from zkvmc.groth16.keys import MalformedInput, Proof, VerificationKey
 
@@ -52,10 +51,11 @@ def validate(vk: VerificationKey, public: list[int], proof: Proof) -> None:
         _check(p, False, f"vk IC[{i}]")
 
 
-def verify(vk: VerificationKey, public: list[int], proof: Proof) -> bool:
+def verify(vk: VerificationKey, public: list[int], proof: Proof, backend: Backend | None = None) -> bool:
     """Whether the proof is valid for these public signals (MalformedInput if ill-formed)."""
+    be = backend if backend is not None else get_backend(None)
     validate(vk, public, proof)
-    vk_x = msm_affine(G1, list(vk.gamma_abc_g1), [1, *public])
+    vk_x = be.g1_msm(list(vk.gamma_abc_g1), [1, *public])
     neg_a = None if proof.a is None else (proof.a[0], -proof.a[1] % FIELD_MODULUS)
-    return pairing_product_is_one([(neg_a, proof.b), (vk.alpha_g1, vk.beta_g2),
+    return be.pairing_product_is_one([(neg_a, proof.b), (vk.alpha_g1, vk.beta_g2),
                                    (vk_x, vk.gamma_g2), (proof.c, vk.delta_g2)])

@@ -333,3 +333,18 @@ def unpinned_wires(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], order: list
             # every wire the repair moved has a second value too
             loose.update(search.alternative(v) or {})
     return [v for v in order if v in loose]
+
+
+def free_wires(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], order: list[int] | range,
+               *, hold: tuple[int, ...] = (), trials: int = 4,
+               seed: int = 0) -> list[tuple[int, dict[int, int]]]:
+    """Like unpinned_wires, but tries every wire of `order` and gives, for each free one, the
+    wires its second assignment changed ({wire: new value}, the wire itself included)."""
+    search = _Search(r1cs, w_valid, trials, seed, tuple(hold))
+    search.check_wires([*order, *hold])
+    out = []
+    for v in order:
+        moved = search.alternative(v)
+        if moved:
+            out.append((v, moved))
+    return out
