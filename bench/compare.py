@@ -134,7 +134,7 @@ def measure(log_n: int, args: argparse.Namespace) -> dict[tuple[str, str], Sampl
     cmds = {"snarkjs": snarkjs_cmds(log_n), "zkvmc-python": zkvmc_cmds("python"), "zkvmc-mcl": zkvmc_cmds("mcl")}
     tools = [t for t in args.tools if t in cmds]
     res: dict[tuple[str, str], Sample | str] = {}
-    for stage in STAGES:
+    for stage in args.stages:
         reps = args.setup_reps if stage == "setup" else args.reps
         samples: dict[str, list[Sample]] = {t: [] for t in tools}
         for _ in range(reps):
@@ -164,7 +164,7 @@ def table(results: dict[int, dict], tools: list[str]) -> str:
     """A markdown table: rows stage x size, a column per tool (time, ratio to snarkjs, peak memory)."""
     head = "| stage | constraints | " + " | ".join(tools) + " |"
     lines = [head, "|" + "---|" * (2 + len(tools))]
-    for stage in STAGES:
+    for stage in [s for s in STAGES if any(k[1] == s for r in results.values() for k in r)]:
         for k, res in sorted(results.items()):
             base = res.get(("snarkjs", stage))
             cells = [cell(res.get((t, stage)), base) for t in tools]
@@ -203,6 +203,8 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--sizes", default="10,12,14,16", help="log2 sizes, comma-separated")
     ap.add_argument("--reps", type=int, default=3, help="repetitions of prove and verify (median)")
     ap.add_argument("--setup-reps", type=int, default=1, help="repetitions of setup")
+    ap.add_argument("--stages", default=",".join(STAGES),
+                    help="comma-separated subset of setup,prove,verify (without setup, earlier keys in --workdir are used)")
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of " + ",".join(TOOLS))
     ap.add_argument("--python-max", type=int, default=PY_MAX_LOG, help="largest size for zkvmc-python")
     ap.add_argument("--workdir", default="/tmp/zkvmc-bench", help="where circuits and keys go")
@@ -210,6 +212,7 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--json", default=None, help="write the raw results here")
     args = ap.parse_args(argv)
     args.tools = [t for t in args.tools.split(",") if t]
+    args.stages = [s for s in STAGES if s in args.stages.split(",")]
     results = {}
     for k in (int(s) for s in args.sizes.split(",")):
         results[k] = measure(k, args)

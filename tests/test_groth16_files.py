@@ -63,7 +63,7 @@ def test_snarkjs_layout(files) -> None:  # type: ignore[no-untyped-def]
     assert all(isinstance(x, str) for x in p["pi_a"])
     assert json.loads((d / "public.json").read_text()) == ["15", "3"]
     pk = json.loads((d / "pk.json").read_text())
-    assert pk["format"] == "zkvmc-groth16-pk" and pk["version"] == 1 and pk["circuit_digest"] == "abc123"
+    assert pk["format"] == "zkvmc-groth16-pk" and pk["version"] == 2 and pk["circuit_digest"] == "abc123"
 
 
 def test_pi_a_coordinate_above_modulus(files, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -120,12 +120,58 @@ def test_foreign_vk_without_zkvmc_section_is_accepted(files, tmp_path) -> None: 
 
 def test_pk_edits_are_detected(files, tmp_path) -> None:  # type: ignore[no-untyped-def]
     d = files[0]
-    path = _edit(d / "pk.json", tmp_path / "pk1.json", lambda o: o["a_query"].reverse())
+    path = _edit(d / "pk.json", tmp_path / "pk1.json", lambda o: o.__setitem__("a_query", o["a_query"][64:] + o["a_query"][:64]))
     with pytest.raises(ArtifactError, match="digest: does not match"):
         read_pk(path)
-    path = _edit(d / "pk.json", tmp_path / "pk2.json", lambda o: o.__setitem__("version", 2))
+    path = _edit(d / "pk.json", tmp_path / "pk2.json", lambda o: o.__setitem__("version", 99))
     with pytest.raises(ArtifactError, match="version"):
         read_pk(path)
     (tmp_path / "pk3.json").write_text("{not json")
     with pytest.raises(ArtifactError, match="not valid JSON"):
         read_pk(str(tmp_path / "pk3.json"))
+
+
+def _edit_resealed(src: Path, dst: Path, fn) -> str:  # type: ignore[no-untyped-def]
+    """Edit a proving key and recompute its digest, so the checks behind the digest are reached."""
+    from zkvmc.artifacts.io import digest
+
+    obj = json.loads(src.read_text())
+    fn(obj)
+    body = {k: v for k, v in obj.items() if k not in ("format", "version", "curve", "circuit_digest", "digest")}
+    obj["digest"] = digest(body)
+    dst.write_text(json.dumps(obj))
+    return str(dst)
+
+
+def _coord_hex(x: int) -> str:
+    return x.to_bytes(32, "little").hex()
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda o: o.__setitem__("a_query", o["a_query"][:-128]), r"a_query: expected \d+ points"),
+    (lambda o: o.__setitem__("h_query", "zz" + o["h_query"][2:]), "h_query: not a hexadecimal string"),
+    (lambda o: o.__setitem__("l_query", [1, 2]), "l_query: expected a hexadecimal string"),
+    (lambda o: o.__setitem__("b_g1_query", o["b_g1_query"][:128] + _coord_hex(FIELD_MODULUS) + o["b_g1_query"][192:]),
+     r"b_g1_query\[1\]\[0\]: not below the field modulus"),
+    (lambda o: o.__setitem__("a_query", o["a_query"][:128] + _coord_hex(1) + _coord_hex(3) + o["a_query"][256:]),
+     r"a_query\[1\]: point is not on the curve"),
+    (lambda o: o.__setitem__("b_g2_query", o["b_g2_query"][:256] + _coord_hex(1) * 4 + o["b_g2_query"][512:]),
+     r"b_g2_query\[1\]: point is not on the curve"),
+])
+def test_pk_query_blob_errors_name_the_point(files, tmp_path, edit, message) -> None:  # type: ignore[no-untyped-def]
+    d = files[0]
+    good = _edit_resealed(d / "pk.json", tmp_path / "good.json", lambda o: None)
+    assert read_pk(good) == read_pk(str(d / "pk.json"))  # the twin: resealing alone changes nothing
+    with pytest.raises(ArtifactError, match=message):
+        read_pk(_edit_resealed(d / "pk.json", tmp_path / "bad.json", edit))
+
+
+def test_pk_blob_keeps_points_at_infinity(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    r1cs = R1CS(3, 1, 0, (Constraint(((2, 1),), ((2, 1),), ((1, 1),)),))
+    pk, _ = setup(r1cs, random.Random(3))
+    pk = replace(pk, a_query=(None, *pk.a_query[1:]), b_g2_query=(*pk.b_g2_query[:-1], None))
+    write_pk(str(tmp_path / "pk.json"), pk)
+    back = read_pk(str(tmp_path / "pk.json"))
+    assert back == pk and back.a_query[0] is None and back.b_g2_query[-1] is None and back.a_query[1] is not None

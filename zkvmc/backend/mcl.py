@@ -28,6 +28,9 @@ MCL_BN_SNARK1 = 4
 COMPILED_TIME_VAR = 44
 """MCLBN_FR_UNIT_SIZE * 10 + MCLBN_FP_UNIT_SIZE for the 256-bit build."""
 
+MIN_SPLIT = 1024
+"""Fixed-base batches smaller than this stay in one process."""
+
 _FP = 32
 _G1 = ctypes.c_uint64 * 12
 _G2 = ctypes.c_uint64 * 24
@@ -157,7 +160,7 @@ def _muls(base: Any, scalars: Sequence[int], kind: Any, mul: Any, affine: Any) -
 
 def _split(work: Any, scalars: Sequence[int], jobs: int) -> list[Any]:
     """work(part) over `jobs` contiguous parts of the scalars, in forked workers."""
-    parts = chunks(len(scalars), jobs if len(scalars) >= 1024 else 1)
+    parts = chunks(len(scalars), jobs if len(scalars) >= MIN_SPLIT else 1)
     return [p for r in run_all([lambda r=r: work(scalars[r.start:r.stop]) for r in parts], jobs) for p in r]
 
 
