@@ -11,17 +11,11 @@ import pytest
 
 from zkvmc.artifacts.program_image import read_program
 from zkvmc.asm import assemble_source
-from zkvmc.cli.main import main
+from cli_support import zkvmc
 
 GOOD = "; double the input\n.public 1\n.outputs 1\n  read r1\n  add r1, r1, r1\n  write r1\n  halt\n"
 
 
-def zkvmc(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; gives (exit code, stdout, stderr)."""
-    with pytest.raises(SystemExit) as e:
-        main(list(argv))
-    cap = capsys.readouterr()
-    return e.value.code, cap.out, cap.err
 
 
 def test_assemble_writes_image_next_to_source(tmp_path, capsys) -> None:

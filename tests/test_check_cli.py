@@ -10,20 +10,15 @@ import os
 import pytest
 
 from zkvmc.artifacts.circuit_file import write_circuit
-from zkvmc.cli.main import main
 from zkvmc.compiler.circuit import Circuit, Step
 from zkvmc.field import R
 from zkvmc.r1cs.system import Constraint, R1CS, make_lc
+from cli_support import zkvmc
 
 PROGRAMS = os.path.join(os.path.dirname(__file__), "..", "programs")
 ONE = 0
 
 
-def zkvmc(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as e:
-        main(list(argv))
-    cap = capsys.readouterr()
-    return e.value.code, cap.out, cap.err
 
 
 def lc(**terms: int) -> tuple:

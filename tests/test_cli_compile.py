@@ -9,8 +9,8 @@ import pytest
 
 from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit
 from zkvmc.artifacts.witness_file import read_witness
-from zkvmc.cli.main import main
 from zkvmc.r1cs.system import first_unsatisfied
+from cli_support import zkvmc
 
 PROGRAMS = os.path.join(os.path.dirname(__file__), "..", "programs")
 
@@ -19,11 +19,6 @@ def prog(name: str) -> str:
     return os.path.abspath(os.path.join(PROGRAMS, name))
 
 
-def zkvmc(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as e:
-        main(list(argv))
-    cap = capsys.readouterr()
-    return e.value.code, cap.out, cap.err
 
 
 @pytest.fixture

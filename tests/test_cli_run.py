@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from zkvmc.cli.main import main
 from zkvmc.field import R
+from cli_support import zkvmc
 
 FIB = """\
 ; fib(n) by iteration
@@ -32,11 +32,6 @@ done:   write r2
 DIV = "; divide public by private\n  read r1\n  secret r2\n  div r3, r1, r2\n  write r3\n  write -1\n"
 
 
-def zkvmc(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as e:
-        main(list(argv))
-    cap = capsys.readouterr()
-    return e.value.code, cap.out, cap.err
 
 
 @pytest.fixture

@@ -26,6 +26,11 @@ COUNT_LIMIT = 1 << 32
 
 def assemble_file(path: str) -> Program:
     """Read and assemble a source file (UTF-8); spans use path as given."""
+    return assemble_source(read_source(path), path)
+
+
+def read_source(path: str) -> str:
+    """A source file's text (UTF-8); unreadable files are InputErrors naming the path."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -34,10 +39,9 @@ def assemble_file(path: str) -> Program:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    return assemble_source(text, path)
 
 
 def assemble_source(text: str, filename: str) -> Program:

@@ -6,27 +6,14 @@ import json
 
 from zkvmc.artifacts.program_image import is_program_image, program_from_json
 from zkvmc.asm import assemble_source
+from zkvmc.asm.assembler import read_source
 from zkvmc.asm.program import Program
-from zkvmc.errors import ArtifactError, InputError
-
-
-def _read_text(path: str) -> str:
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
+from zkvmc.errors import ArtifactError
 
 
 def load_program(path: str) -> Program:
     """A program image (JSON whose format is zkvmc-program) or assembly source, by content."""
-    text = _read_text(path)
+    text = read_source(path)
     if not text.lstrip().startswith("{"):
         return assemble_source(text, path)
     try:
