@@ -32,7 +32,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not node"
 
 bench: $(STAMP) node
-	$(BIN)/python bench/run_all.py
+	$(BIN)/pip install -q -e ".[dev,fast,bench]" && $(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules $(OUT) .pytest_cache .hypothesis

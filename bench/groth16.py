@@ -1,6 +1,7 @@
 """Groth16 benchmark: setup, prove, verify times and peak memory on synthetic circuits.
 
-Takes sizes (log2 of the domain; default 10 12 14) and prints a table. The circuit is a chain
+Takes sizes (log2 of the domain; default 10 12 14) and prints a table; the library's default
+backend (mcl when installed) and jobs=1, in-process: bench/compare.py times the CLI instead. The circuit is a chain
 of squarings x_{k+1} = x_k * x_k from a public input x_0 to the public output, with
 2^k - 3 constraints so the QAP domain (constraints + public rows) is exactly 2^k. Each size runs
 in its own process so the peak resident memory (getrusage ru_maxrss) is that size's alone.
@@ -61,10 +62,11 @@ def main(argv: list[str]) -> None:
         print(json.dumps(run_one(int(argv[1]))))
         return
     sizes = [int(a) for a in argv] or [10, 12, 14]
+    from zkvmc.backend import get_backend
     from zkvmc.curve.fq import HAVE_GMPY2
 
-    backend = "gmpy2" if HAVE_GMPY2 else "plain ints"
-    print(f"Groth16 on BN254, zkvmc (Python, {backend}); squaring chain; one process per size")
+    backend = get_backend(None).name + (" backend, gmpy2" if HAVE_GMPY2 else " backend, plain ints")
+    print(f"Groth16 on BN254, zkvmc ({backend}, one process); squaring chain; one process per size")
     print("wall-clock seconds, CPU seconds in parentheses (they differ when the machine is busy)")
     print(f"{'size':>6} {'constraints':>11} {'setup s':>14} {'prove s':>14} {'verify s':>14} {'peak MB':>8} valid")
     for k in sizes:

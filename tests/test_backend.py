@@ -191,8 +191,10 @@ def test_run_all_keeps_order_and_results_across_processes() -> None:
 @pytest.mark.skipif("mcl" not in BACKENDS, reason="the fast extra (mclbn256) is not installed")
 @pytest.mark.parametrize("corrupt", [False, True])
 def test_mcl_library_cache_is_used_and_survives_corruption(tmp_path: Path, corrupt: bool) -> None:
-    code = ("import sys; from zkvmc.backend import get_backend; from zkvmc.curve.adapter import G1_GEN;"
-            "b = get_backend('mcl'); print(b.g1_msm([G1_GEN], [2]) == (0x030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3, 0x15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4), 'mclbn256' in sys.modules)")
+    two_g = (0x030644E72E131A029B85045B68181585D97816A916871CA8D3C208C16D87CFD3,
+             0x15ED738C0E0A7C92E7845F96B2AE9C0A68A6A449E3538FC7FF3EBF7A5A18A2C4)  # [2]G1 (as py_ecc computes it)
+    code = ("import sys; from zkvmc.backend import get_backend; from zkvmc.curve.adapter import G1_GEN; "
+            f"b = get_backend('mcl'); print(b.g1_msm([G1_GEN], [2]) == {two_g}, 'mclbn256' in sys.modules)")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert first.stdout.split() == ["True", "True"], first.stderr  # decoded from mclbn256, then cached
@@ -202,3 +204,13 @@ def test_mcl_library_cache_is_used_and_survives_corruption(tmp_path: Path, corru
         libs[0].write_bytes(b"not a library")
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert second.stdout.split() == ["True", "True" if corrupt else "False"], second.stderr
+
+
+def test_a_native_backend_that_does_not_load_falls_back_or_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import zkvmc.backend as backend
+
+    monkeypatch.setattr(backend, "available", lambda: ["python", "mcl"])
+    monkeypatch.setitem(sys.modules, "zkvmc.backend.mcl", None)  # importing it now raises ImportError
+    assert get_backend("auto").name == "python"
+    with pytest.raises(InputError, match="'mcl' is not available"):
+        get_backend("mcl")

@@ -160,3 +160,21 @@ print("ok")
 """
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr
+
+
+def test_written_out_constants_are_py_ecc_s() -> None:
+    from py_ecc import optimized_bn128 as bn
+
+    assert FIELD_MODULUS == int(bn.field_modulus) and CURVE_ORDER == int(bn.curve_order)
+    assert adapter.B2 == (int(bn.b2.coeffs[0]), int(bn.b2.coeffs[1]))
+    assert G2_GEN == tuple((int(c.coeffs[0]), int(c.coeffs[1])) for c in bn.G2[:2])
+    assert G2_GEN != tuple((int(c.coeffs[1]), int(c.coeffs[0])) for c in bn.G2[:2])  # coefficient order matters
+
+
+def test_importing_the_adapter_does_not_import_py_ecc() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, zkvmc.curve.adapter, zkvmc.groth16; print('py_ecc' in sys.modules)"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip() == "False", res.stderr

@@ -62,18 +62,26 @@ def available() -> list[str]:
     return ["python"] + (["mcl"] if importlib.util.find_spec("mclbn256") is not None else [])
 
 
-def get_backend(name: str | None = None) -> Backend:
-    """The backend called `name`; None or "auto" = mcl when importable, else python."""
-    if name in (None, "auto"):
-        name = "mcl" if "mcl" in available() else "python"
-    if name == "python":
-        from zkvmc.backend.python import PythonBackend
-
-        return PythonBackend()
-    if name == "mcl":
-        if "mcl" not in available():
-            raise InputError("backend 'mcl' is not installed (pip install 'zkvmc[fast]')")
+def _native() -> Backend | None:
+    """The mcl backend, or None when mclbn256 is missing or its library does not load here."""
+    if "mcl" not in available():
+        return None
+    try:
         from zkvmc.backend.mcl import MclBackend
+    except (ImportError, OSError, RuntimeError):  # a wheel without a usable binary for this platform
+        return None
+    return MclBackend()
 
-        return MclBackend()
-    raise InputError(f"unknown backend {name!r} (choose from {', '.join(NAMES)} or auto)")
+
+def get_backend(name: str | None = None) -> Backend:
+    """The backend called `name`; None or "auto" = mcl when it loads, else python."""
+    if name not in (None, "auto", *NAMES):
+        raise InputError(f"unknown backend {name!r} (choose from {', '.join(NAMES)} or auto)")
+    native = None if name == "python" else _native()
+    if name == "mcl" and native is None:
+        raise InputError("backend 'mcl' is not available (pip install 'zkvmc[fast]')")
+    if native is not None:
+        return native
+    from zkvmc.backend.python import PythonBackend
+
+    return PythonBackend()

@@ -81,14 +81,14 @@ def _load() -> Any:
     import (~160 ms, most of a verify's budget); the decoded libraries are cached once and later
     loaded directly (a few ms). Without a writable cache they are used straight from mclbn256.
     """
-    d = _cache_dir()
+    d = _cache_dir() if sys.platform == "linux" else None  # the cached layout is the Linux wheel's
     lib = _from_cache(d)
     if lib is None:
         from mclbn256 import mclbn256 as m
 
         lib = m.lib
         if d is not None:
-            _save(d, (m.mcl_bs if sys.platform == "linux" and len(m.mcl_bs) else b"", m.mclbn256_bs))
+            _save(d, (m.mcl_bs, m.mclbn256_bs))
     if lib.mclBn_init(MCL_BN_SNARK1, COMPILED_TIME_VAR) != 0:
         raise RuntimeError("mcl: mclBn_init for BN_SNARK1 failed")
     return lib
@@ -150,7 +150,7 @@ def _check(points: Sequence[Any], scalars: Sequence[int]) -> None:
 
 
 def _muls(base: Any, scalars: Sequence[int], kind: Any, mul: Any, affine: Any) -> list[Any]:
-    """[s]base for each scalar, one mcl call (GLV, constant base) and one normalisation each."""
+    """[s]base for each scalar: one mcl multiplication and one normalisation each."""
     fr, out, res = fr_struct(scalars), kind(), []
     for i in range(len(scalars)):
         mul(ctypes.byref(out), base, ctypes.byref(fr, 32 * i))

@@ -1,8 +1,10 @@
 """CLI: `setup`, `prove`, `verify` — Groth16 keys, proofs and their snarkjs-compatible files.
 
 Library stages report progress through a callback; this module turns it into rich progress
-bars on stderr (silent with --quiet or when stderr is not a terminal). Data to stdout (verify
---json), messages to stderr; invalid proof exit 1, malformed files or mismatched keys exit 2.
+bars on stderr (silent with --quiet or when stderr is not a terminal). --backend and --jobs
+pick the curve arithmetic (zkvmc.backend) and the number of worker processes. Data to stdout
+(verify --json), messages to stderr; invalid proof exit 1, malformed files or mismatched keys
+exit 2.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import random
 import secrets
 import time
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 import click
 
@@ -21,7 +23,10 @@ from zkvmc.errors import NegativeResult
 from zkvmc.groth16.keys import KeyMismatch, Progress
 
 if TYPE_CHECKING:
+    from zkvmc.backend import Backend
     from zkvmc.compiler.circuit import Circuit
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SETUP_WARNING = ("warning: this is a single-party trusted setup: whoever knows its randomness can forge "
                  "proofs. Use it for development only.")
@@ -57,7 +62,7 @@ def progress_bars(quiet: bool) -> Iterator[Progress | None]:
         yield report
 
 
-def backend_options(fn):  # type: ignore[no-untyped-def]
+def backend_options(fn: F) -> F:
     """--backend and --jobs, shared by setup and prove."""
     fn = click.option("--jobs", type=click.IntRange(min=1), default=None,
                       help="Worker processes/threads [default: number of cores].")(fn)
@@ -65,7 +70,7 @@ def backend_options(fn):  # type: ignore[no-untyped-def]
                         show_default=True, help="Curve arithmetic: mcl (native, the fast extra) or pure Python.")(fn)
 
 
-def _backend_and_jobs(name: str, jobs: int | None) -> tuple[object, int]:
+def _backend_and_jobs(name: str, jobs: int | None) -> tuple[Backend, int]:
     from zkvmc.backend import get_backend
     from zkvmc.backend.parallel import default_jobs
 
@@ -93,7 +98,7 @@ def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | Non
     rng = _rng(insecure_seed)
     t0 = time.perf_counter()
     with progress_bars(quiet) as progress:
-        pk, vk = setup(c.r1cs, rng, circuit_digest(c), progress, be, n_jobs)  # type: ignore[arg-type]
+        pk, vk = setup(c.r1cs, rng, circuit_digest(c), progress, be, n_jobs)
     write_pk(pk_path, pk)
     write_vk(vk_path, vk)
     err(f"setup ({time.perf_counter() - t0:.2f} s): {len(c.r1cs.constraints)} constraints, domain "
@@ -152,7 +157,7 @@ def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str
     rng = _rng(insecure_seed)
     t0 = time.perf_counter()
     with progress_bars(quiet) as progress:
-        proof = prove(pk, c.r1cs, values, rng, progress, be, n_jobs)  # type: ignore[arg-type]
+        proof = prove(pk, c.r1cs, values, rng, progress, be, n_jobs)
     write_proof(proof_path, proof)
     write_public(public_path, public_signals(c.r1cs, values))
     err(f"proof ({time.perf_counter() - t0:.2f} s) -> {proof_path}, public signals -> {public_path}")

@@ -8,31 +8,45 @@ tests as a twin of the fast paths. No other zkvmc module imports py_ecc.
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
 from typing import Any
 
-from py_ecc import optimized_bn128 as _bn
-from py_ecc.optimized_bn128 import optimized_pairing as _op
-
-FIELD_MODULUS: int = int(_bn.field_modulus)
+# The constants are written out (tests/test_curve.py checks them against py_ecc) so that importing
+# this module does not import py_ecc: that costs ~40 ms of every CLI start, and only the pairing
+# and the test references need it.
+FIELD_MODULUS: int = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 """q, the base-field modulus."""
 
-CURVE_ORDER: int = int(_bn.curve_order)
+CURVE_ORDER: int = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 """r, the order of G1 and G2 (= the scalar field of zkvmc.field)."""
 
 B1: int = 3
 """G1: y^2 = x^3 + 3."""
 
-B2: tuple[int, int] = (int(_bn.b2.coeffs[0]), int(_bn.b2.coeffs[1]))
+B2: tuple[int, int] = (19485874751759354771024239261021720505790618469301721065564631296452457478373,
+                       266929791119991161246907387137283842545076965332900288569378510910307636690)
 """The twist: y^2 = x^3 + 3/(9 + u), as (c0, c1)."""
 
 G1_GEN: tuple[int, int] = (1, 2)
 """The G1 generator."""
 
 G2_GEN: tuple[tuple[int, int], tuple[int, int]] = (
-    (int(_bn.G2[0].coeffs[0]), int(_bn.G2[0].coeffs[1])),
-    (int(_bn.G2[1].coeffs[0]), int(_bn.G2[1].coeffs[1])),
+    (10857046999023057135944570762232829481370756359578518086990519993285655852781,
+     11559732032986387107991004021392285783925812861821192530917403151452391805634),
+    (8495653923123431417604973247489272438418190587263600148770280649306958101930,
+     4082367875863433681332203403145435568316851327593401208105741076214120093531),
 )
 """The G2 generator (EIP-197)."""
+
+
+@functools.cache
+def py_ecc() -> SimpleNamespace:
+    """py_ecc's optimized_bn128 (bn) and its pairing module (op), imported on first use."""
+    from py_ecc import optimized_bn128
+    from py_ecc.optimized_bn128 import optimized_pairing
+
+    return SimpleNamespace(bn=optimized_bn128, op=optimized_pairing)
 
 G1Affine = Any
 """(x, y) ints or None."""
@@ -41,48 +55,51 @@ G2Affine = Any
 
 
 def _to_g1(p: G1Affine) -> Any:
-    return (_bn.FQ(int(p[0])), _bn.FQ(int(p[1])), _bn.FQ.one())
+    bn = py_ecc().bn
+    return (bn.FQ(int(p[0])), bn.FQ(int(p[1])), bn.FQ.one())
 
 
 def _to_g2(p: G2Affine) -> Any:
     (x0, x1), (y0, y1) = p
-    return (_bn.FQ2([int(x0), int(x1)]), _bn.FQ2([int(y0), int(y1)]), _bn.FQ2.one())
+    bn = py_ecc().bn
+    return (bn.FQ2([int(x0), int(x1)]), bn.FQ2([int(y0), int(y1)]), bn.FQ2.one())
 
 
 def _from_g1(p: Any) -> G1Affine:
-    if _bn.is_inf(p):
+    if py_ecc().bn.is_inf(p):
         return None
-    x, y = _bn.normalize(p)
+    x, y = py_ecc().bn.normalize(p)
     return (int(x), int(y))
 
 
 def _from_g2(p: Any) -> G2Affine:
-    if _bn.is_inf(p):
+    if py_ecc().bn.is_inf(p):
         return None
-    x, y = _bn.normalize(p)
+    x, y = py_ecc().bn.normalize(p)
     return ((int(x.coeffs[0]), int(x.coeffs[1])), (int(y.coeffs[0]), int(y.coeffs[1])))
 
 
 def miller_product(pairs: list[tuple[G1Affine, G2Affine]]) -> Any:
     """prod_i f_{Q_i}(P_i) without final exponentiation (pairs with infinity contribute 1)."""
-    f = _bn.FQ12.one()
+    f = py_ecc().bn.FQ12.one()
     for p, q in pairs:
         if p is None or q is None:
             continue
-        f = f * _op.miller_loop(_bn.twist(_to_g2(q)), _op.cast_point_to_fq12(_to_g1(p)), False)
+        op = py_ecc().op
+        f = f * op.miller_loop(py_ecc().bn.twist(_to_g2(q)), op.cast_point_to_fq12(_to_g1(p)), False)
     return f
 
 
 def pairing_product_is_one(pairs: list[tuple[G1Affine, G2Affine]]) -> bool:
     """Whether prod_i e(P_i, Q_i) == 1: one multi-Miller loop, ONE final exponentiation."""
-    return _op.final_exponentiate(miller_product(pairs)) == _bn.FQ12.one()
+    return py_ecc().op.final_exponentiate(miller_product(pairs)) == py_ecc().bn.FQ12.one()
 
 
 def pairing(p: G1Affine, q: G2Affine) -> Any:
     """e(P, Q) in py_ecc's FQ12 (a reference for tests and for vk_alphabeta_12)."""
     if p is None or q is None:
-        return _bn.FQ12.one()
-    return _bn.pairing(_to_g2(q), _to_g1(p))
+        return py_ecc().bn.FQ12.one()
+    return py_ecc().bn.pairing(_to_g2(q), _to_g1(p))
 
 
 def fq12_to_tower(f: Any) -> list[list[list[int]]]:
@@ -113,16 +130,16 @@ def pairing_as_snarkjs(p: G1Affine, q: G2Affine) -> list[list[list[int]]]:
 
 def reference_g1_mul(p: G1Affine, k: int) -> G1Affine:
     """[k]P by py_ecc (tests only: the slow, trusted twin)."""
-    return None if p is None else _from_g1(_bn.multiply(_to_g1(p), k % CURVE_ORDER))
+    return None if p is None else _from_g1(py_ecc().bn.multiply(_to_g1(p), k % CURVE_ORDER))
 
 
 def reference_g2_mul(p: G2Affine, k: int) -> G2Affine:
     """[k]P in G2 by py_ecc (tests only), k taken as an integer, not reduced mod r."""
-    return None if p is None else _from_g2(_bn.multiply(_to_g2(p), k))
+    return None if p is None else _from_g2(py_ecc().bn.multiply(_to_g2(p), k))
 
 
 def reference_g1_add(p: G1Affine, q: G1Affine) -> G1Affine:
     """P + Q by py_ecc (tests only)."""
     if p is None or q is None:
         return q if p is None else p
-    return _from_g1(_bn.add(_to_g1(p), _to_g1(q)))
+    return _from_g1(py_ecc().bn.add(_to_g1(p), _to_g1(q)))

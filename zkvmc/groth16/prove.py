@@ -4,9 +4,10 @@ Takes a proving key, the R1CS it was made for, a full satisfying wire assignment
 the fresh blinding factors r, s; gives pi = (A, B, C) of Groth 2016 (eprint 2016/260) 3.2:
 A = alpha + sum w_i u_i(tau) + r delta, B = beta + sum w_i v_i(tau) + s delta,
 C = sum_{private} w_i L_i + h(tau) Z(tau)/delta + s A + r B - r s delta.
-The five independent pieces (A, B in G2, B in G1, the private part of C, and the quotient h
-with its MSM) go to a backend (zkvmc.backend) and, with jobs > 1, to forked workers; C is then
-one small MSM over their results, so the proof does not depend on the backend or on jobs.
+The independent pieces (A, B and C on the coset for the quotient h, A, B in G2, B in G1, the
+private part of C) go to a backend (zkvmc.backend) and, with jobs > 1, to forked workers; then
+h and its MSM, and C as one small MSM over the results, so the proof does not depend on the
+backend or on jobs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from zkvmc.backend.parallel import run_all
 from zkvmc.errors import NegativeResult
 from zkvmc.field import R
 from zkvmc.groth16.keys import KeyMismatch, Progress, Proof, ProvingKey
-from zkvmc.groth16.qap import domain_size, qap_rows, quotient
+from zkvmc.groth16.qap import coset_evals, domain_size, qap_rows, quotient_from_cosets, row_values
 from zkvmc.r1cs.system import R1CS, first_unsatisfied
 
 
@@ -38,16 +39,18 @@ def check_shapes(pk: ProvingKey, r1cs: R1CS, witness: list[int]) -> None:
                           f"the circuit has {r1cs.n_wires} wires and wire 0 must be 1")
 
 
-TASK_NAMES = ("prove: C quotient part (G1 MSM)", "prove: B (G2 MSM)", "prove: A (G1 MSM)", "prove: B (G1 MSM)",
-              "prove: C private part (G1 MSM)")
-"""Progress stage names of the five pieces, in _tasks order."""
+TASK_NAMES = ("prove: B (G2 MSM)", "prove: quotient h(X) (NTT)", "prove: A (G1 MSM)", "prove: B (G1 MSM)",
+              "prove: C private part (G1 MSM)", "prove: C quotient part (G1 MSM)")
+"""Progress stage names of the pieces (reported when the proof is done: workers cannot report)."""
 
 
 def _tasks(pk: ProvingKey, r1cs: R1CS, w: list[int], r: int, s: int, be: Backend) -> list[Callable[[], Any]]:
-    """[h-part of C, B in G2, A, B in G1, private part of C]: the slowest first, for the pool."""
+    """[B in G2, A, B, C on the coset (3 NTT pairs), A, B in G1, private part of C]: the
+    independent pieces, the longest (G2) first so that two workers finish together."""
+    evals = row_values(qap_rows(r1cs), w, pk.domain_size)
     return [
-        lambda: be.g1_msm(list(pk.h_query), quotient(qap_rows(r1cs), w, pk.domain_size, be)),
         lambda: be.g2_msm([pk.beta_g2, *pk.b_g2_query, pk.delta_g2], [1, *w, s]),
+        *(lambda e=e: coset_evals(e, be) for e in evals),
         lambda: be.g1_msm([pk.alpha_g1, *pk.a_query, pk.delta_g1], [1, *w, r]),
         lambda: be.g1_msm([pk.beta_g1, *pk.b_g1_query, pk.delta_g1], [1, *w, s]),
         lambda: be.g1_msm(list(pk.l_query), w[pk.n_public + 1:]),
@@ -64,10 +67,11 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int] | tuple[int, ...], rng:
     if k is not None:
         raise WitnessUnsatisfied(f"the witness does not satisfy constraint {k}")
     r, s = rng.randrange(1, R), rng.randrange(1, R)
-    c_h, b2, a, b1, c_priv = run_all(_tasks(pk, r1cs, w, r, s, be), jobs)
+    b2, ca, cb, cc, a, b1, c_priv = run_all(_tasks(pk, r1cs, w, r, s, be), jobs)
+    c_h = be.g1_msm(list(pk.h_query), quotient_from_cosets(ca, cb, cc, pk.domain_size, be), jobs)
+    c = be.g1_msm([c_priv, c_h, a, b1, pk.delta_g1], [1, 1, s, r, -r * s])
     for name in TASK_NAMES if progress else ():
         progress(name, 1, 1)
-    c = be.g1_msm([c_priv, c_h, a, b1, pk.delta_g1], [1, 1, s, r, -r * s])
     return Proof(a, b2, c)
 
 

@@ -68,14 +68,22 @@ def row_values(rows: list[Row], witness: list[int], n: int) -> tuple[list[int], 
     return a, b, c
 
 
-def quotient(rows: list[Row], witness: list[int], n: int, backend: Backend | None = None) -> list[int]:
-    """Coefficients h_0 .. h_{n-2} of h = (A B - C) / Z, Z = X^n - 1, computed on the coset g<w>."""
-    evals = row_values(rows, witness, n)
+def coset_evals(values: list[int], backend: Backend | None = None) -> list[int]:
+    """A row polynomial's evaluations on the coset g<w>, from its evaluations on the domain."""
     if backend is None:
-        a, b, c = (coset_ntt(intt(e)) for e in evals)
-    else:
-        a, b, c = (backend.coset_ntt(backend.intt(e)) for e in evals)
+        return coset_ntt(intt(values))
+    return backend.coset_ntt(backend.intt(values))
+
+
+def quotient_from_cosets(a: list[int], b: list[int], c: list[int], n: int, backend: Backend | None = None) -> list[int]:
+    """h_0 .. h_{n-2} from A, B, C on the coset: (A B - C) / Z pointwise, then a coset iNTT."""
     z_inv = inv((pow(GENERATOR, n, R) - 1) % R)  # Z(g w^i) = g^n - 1 for every i
     prod = [(x * y - z) * z_inv % R for x, y, z in zip(a, b, c)]
     h = coset_intt(prod) if backend is None else backend.coset_intt(prod)
     return h[: n - 1]
+
+
+def quotient(rows: list[Row], witness: list[int], n: int, backend: Backend | None = None) -> list[int]:
+    """Coefficients h_0 .. h_{n-2} of h = (A B - C) / Z, Z = X^n - 1, computed on the coset g<w>."""
+    a, b, c = (coset_evals(e, backend) for e in row_values(rows, witness, n))
+    return quotient_from_cosets(a, b, c, n, backend)
