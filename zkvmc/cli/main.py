@@ -5,25 +5,47 @@ Exit codes live in zkvmc.errors: 0 ok, 1 negative result, 2 usage/input error, 3
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 
 import click
 
 from zkvmc import __version__
-from zkvmc.cli import asm_cmds, check_cmds, compile_cmds, evm_cmds, interop_cmds, proof_cmds
 from zkvmc.cli.console import err
 from zkvmc.errors import EXIT_INTERNAL, EXIT_USAGE, ZkvmcError
 
+COMMANDS: dict[str, str] = {
+    "assemble": "asm_cmds", "run": "asm_cmds",
+    "compile": "compile_cmds", "info": "compile_cmds", "witness": "compile_cmds",
+    "check": "check_cmds",
+    "setup": "proof_cmds", "prove": "proof_cmds", "verify": "proof_cmds",
+    "export": "interop_cmds", "import": "interop_cmds",
+    "export-verifier": "evm_cmds", "export-bridge": "evm_cmds", "calldata": "evm_cmds",
+}
+"""Command name -> the zkvmc.cli module whose register() defines it."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs, so `zkvmc verify` does not pay
+    for the assembler, the compiler or Poseidon's constants at start-up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"zkvmc.cli.{COMMANDS[name]}")
+        scratch = click.Group()
+        module.register(scratch)
+        return scratch.commands.get(name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zkvmc")
 def cli() -> None:
     """zkvmc: zkVM assembly -> R1CS -> Groth16 proofs on BN254."""
-
-
-for _module in (asm_cmds, compile_cmds, check_cmds, proof_cmds, interop_cmds, evm_cmds):
-    _module.register(cli)
 
 
 def main(argv: list[str] | None = None) -> None:
