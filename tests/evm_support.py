@@ -8,9 +8,7 @@ installs solc, `make test` installs the `dev` extra with pyrevm), else why the E
 from __future__ import annotations
 
 import atexit
-import contextlib
 import functools
-import io
 import json
 import shutil
 import subprocess
@@ -18,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from cli_support import CliResult, run_in as zkvmc  # noqa: F401 (re-exported to the EVM tests)
 
 REPO = Path(__file__).resolve().parent.parent
 EVM_VERSION = "shanghai"
@@ -48,36 +47,10 @@ SKIP_REASON = _skip_reason()
 # ---------------------------------------------------------------- the CLI, in-process
 
 
-@dataclass(frozen=True)
-class CliResult:
-    """What one zkvmc invocation gave."""
-
-    code: int
-    """Exit code."""
-    stdout: str
-    """Data."""
-    stderr: str
-    """Messages."""
-
-
-def zkvmc(cwd: Path, *args: str) -> CliResult:
-    """Run the zkvmc CLI in-process in cwd (saves an interpreter start per step)."""
-    from zkvmc.cli.main import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else 1
-    return CliResult(code, out.getvalue(), err.getvalue())
-
-
 def ok(cwd: Path, *args: str) -> CliResult:
     """zkvmc(...) that must exit 0."""
     res = zkvmc(cwd, *args)
-    assert res.code == 0, f"zkvmc {' '.join(args)} -> {res.code}\n{res.stderr}"
+    assert res.returncode == 0, f"zkvmc {' '.join(args)} -> {res.returncode}\n{res.stderr}"
     return res
 
 

@@ -4,12 +4,9 @@ malformed points), checking exit codes (0 valid, 1 invalid, 2 malformed/mismatch
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,35 +15,11 @@ from zkvmc.curve import g2
 from zkvmc.curve.adapter import FIELD_MODULUS
 from zkvmc.curve.codec import g2_to_snarkjs
 from zkvmc.field import R
+from cli_support import CliResult
+from cli_support import run_in as zkvmc
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = sorted(p.stem for p in (REPO / "programs").glob("*.asm") if (REPO / "programs" / f"{p.stem}.input.json").exists())
-
-
-@dataclass(frozen=True)
-class Result:
-    """What a CLI run gave."""
-
-    returncode: int
-    """Exit code."""
-    stdout: str
-    """Data."""
-    stderr: str
-    """Messages."""
-
-
-def zkvmc(cwd: Path, *args: str) -> Result:
-    """Run the CLI entry point in-process (saves the interpreter start) with cwd and streams captured."""
-    from zkvmc.cli.main import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else 1
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def subprocess_zkvmc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
@@ -55,7 +28,7 @@ def subprocess_zkvmc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
-def ok(cwd: Path, *args: str) -> Result:
+def ok(cwd: Path, *args: str) -> CliResult:
     res = zkvmc(cwd, *args)
     assert res.returncode == 0, res.stderr
     return res

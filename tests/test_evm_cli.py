@@ -58,12 +58,12 @@ def test_export_is_deterministic(tmp_path: Path) -> None:
 def test_missing_and_malformed_keys(tmp_path: Path) -> None:
     d = copy_of("fib", tmp_path)
     res = zkvmc(d, "export-verifier", "--vk", "nope.json")
-    assert res.code == 2 and "nope.json" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 2 and "nope.json" in res.stderr and "Traceback" not in res.stderr
     vk = json.loads((d / "verification_key.json").read_text())
     vk["IC"][1][1] = str(int(vk["IC"][1][1]) + 1)
     (d / "bad.json").write_text(json.dumps(vk))
     res = zkvmc(d, "export-verifier", "--vk", "bad.json", "-o", "V.sol")
-    assert res.code == 2 and "bad.json: IC[1]" in res.stderr
+    assert res.returncode == 2 and "bad.json: IC[1]" in res.stderr
     assert not (d / "V.sol").exists()
 
 
@@ -73,17 +73,17 @@ def test_key_without_public_signals_is_refused(tmp_path: Path) -> None:
     vk.update(nPublic=0, IC=vk["IC"][:1])
     (d / "vk0.json").write_text(json.dumps(vk))
     res = zkvmc(d, "export-verifier", "--vk", "vk0.json")
-    assert res.code == 2 and "vk0.json: nPublic:" in res.stderr and "at least one public signal" in res.stderr
+    assert res.returncode == 2 and "vk0.json: nPublic:" in res.stderr and "at least one public signal" in res.stderr
     assert not (d / "Verifier.sol").exists()
 
 
 def test_bridge_needs_exactly_two_signals(tmp_path: Path) -> None:
     d = copy_of("preimage", tmp_path)
     res = zkvmc(d, "export-bridge")
-    assert res.code == 2
+    assert res.returncode == 2
     assert "verification_key.json: nPublic: the bridge binds exactly 2 public signals" in res.stderr
     assert not (d / "Bridge.sol").exists()
-    assert ok(d, "export-verifier").code == 0  # the plain verifier takes any count
+    assert ok(d, "export-verifier").returncode == 0  # the plain verifier takes any count
 
 
 def test_calldata_format(tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_calldata_of_malformed_proof(tmp_path: Path) -> None:
     proof["pi_c"][0] = "12"
     (d / "proof.json").write_text(json.dumps(proof))
     res = zkvmc(d, "calldata")
-    assert res.code == 2 and "proof.json: pi_c" in res.stderr and res.stdout == ""
+    assert res.returncode == 2 and "proof.json: pi_c" in res.stderr and res.stdout == ""
 
 
 @pytest.mark.node
