@@ -12,6 +12,7 @@ from typing import Any
 
 from zkvmc.curve.adapter import B1, CURVE_ORDER
 from zkvmc.curve.fq import Q, fq_batch_inv, mpz
+from zkvmc.curve.ladder import double_and_add
 
 Affine = Any
 """(x, y) or None for the point at infinity."""
@@ -94,14 +95,7 @@ def neg_affine(p: Affine) -> Affine:
 
 def mul(p: Jac, k: int) -> Jac:
     """[k]P by double-and-add (k taken as given, not reduced: used for subgroup checks)."""
-    if k < 0:
-        return mul(neg(p), -k)
-    acc = INF
-    for bit in bin(k)[2:]:
-        acc = double(acc)
-        if bit == "1":
-            acc = add(acc, p)
-    return acc
+    return double_and_add(p, k, INF, double, add, neg)
 
 
 def to_affine(p: Jac) -> Affine:

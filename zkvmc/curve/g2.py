@@ -14,6 +14,7 @@ from typing import Any
 
 from zkvmc.curve.adapter import B2, CURVE_ORDER
 from zkvmc.curve.fq import (Fq2, Q, f2_mul, f2_norm, f2_sqr, f2_sqrt, fq2, fq_batch_inv, mpz)
+from zkvmc.curve.ladder import double_and_add
 
 Affine = Any
 """((x0, x1), (y0, y1)) or None for infinity."""
@@ -140,14 +141,7 @@ def neg_affine(p: Affine) -> Affine:
 
 def mul(p: Jac, k: int) -> Jac:
     """[k]P by double-and-add (k not reduced mod r: used for the subgroup check)."""
-    if k < 0:
-        return mul(neg(p), -k)
-    acc = INF
-    for bit in bin(k)[2:]:
-        acc = double(acc)
-        if bit == "1":
-            acc = add(acc, p)
-    return acc
+    return double_and_add(p, k, INF, double, add, neg)
 
 
 def to_affine(p: Jac) -> Affine:
