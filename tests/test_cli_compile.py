@@ -151,3 +151,10 @@ def test_witness_rejects_a_private_tape_the_vm_rejects(tmp_path, capsys, level) 
         vm_code = zkvmc(capsys, "run", str(src), "-i", str(inp))[0]
         code, _, err = zkvmc(capsys, "witness", "-c", circ, "-i", str(inp), "-o", str(tmp_path / "w.json"))
         assert code == vm_code == want, err
+
+
+def test_read_circuit_and_digest_gives_the_verified_digest(fib_circuit) -> None:
+    from zkvmc.artifacts.circuit_file import read_circuit_and_digest
+
+    c, d = read_circuit_and_digest(fib_circuit)
+    assert d == circuit_digest(c) == json.load(open(fib_circuit))["digest"]

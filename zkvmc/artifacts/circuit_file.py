@@ -179,3 +179,10 @@ def circuit_from_json(obj: Any, path: str) -> Circuit:
 def read_circuit(path: str) -> Circuit:
     """Read and validate a circuit file."""
     return circuit_from_json(read_json(path), path)
+
+
+def read_circuit_and_digest(path: str) -> tuple[Circuit, str]:
+    """A circuit file and its digest, which reading has just verified (so callers that need
+    the digest, setup and prove, do not hash the whole circuit a second time)."""
+    obj = read_json(path)
+    return circuit_from_json(obj, path), obj["digest"]

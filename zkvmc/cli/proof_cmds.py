@@ -88,17 +88,17 @@ def _backend_and_jobs(name: str, jobs: int | None) -> tuple[Backend, int]:
 def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | None, quiet: bool,
               backend: str, jobs: int | None) -> None:
     """Groth16 setup for a circuit (single-party: for development only)."""
-    from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit
+    from zkvmc.artifacts.circuit_file import read_circuit_and_digest
     from zkvmc.artifacts.groth16_files import write_pk, write_vk
     from zkvmc.groth16 import setup
 
     be, n_jobs = _backend_and_jobs(backend, jobs)
-    c = read_circuit(circuit)
+    c, c_digest = read_circuit_and_digest(circuit)
     err(SETUP_WARNING)
     rng = _rng(insecure_seed)
     t0 = time.perf_counter()
     with progress_bars(quiet) as progress:
-        pk, vk = setup(c.r1cs, rng, circuit_digest(c), progress, be, n_jobs)
+        pk, vk = setup(c.r1cs, rng, c_digest, progress, be, n_jobs)
     write_pk(pk_path, pk)
     write_vk(vk_path, vk)
     err(f"setup ({time.perf_counter() - t0:.2f} s): {len(c.r1cs.constraints)} constraints, domain "
@@ -106,20 +106,20 @@ def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | Non
 
 
 def _load_witness(circuit_path: str, witness_path: str, input_path: str | None
-                  ) -> tuple[Circuit, tuple[int, ...], str]:
-    """(circuit, witness values, witness digest): solved from inputs with -i, else read."""
-    from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit
+                  ) -> tuple[Circuit, str, tuple[int, ...], str]:
+    """(circuit, its digest, witness values, witness digest): solved from inputs with -i, else read."""
+    from zkvmc.artifacts.circuit_file import read_circuit_and_digest
 
-    c = read_circuit(circuit_path)
+    c, c_digest = read_circuit_and_digest(circuit_path)
     if input_path is not None:
         from zkvmc.artifacts.inputs import read_inputs
         from zkvmc.witness import solve
 
-        return c, solve(c, read_inputs(input_path)), circuit_digest(c)
+        return c, c_digest, solve(c, read_inputs(input_path)), c_digest
     from zkvmc.artifacts.witness_file import read_witness
 
     w = read_witness(witness_path)
-    return c, w.values, w.circuit_digest
+    return c, c_digest, w.values, w.circuit_digest
 
 
 def _check_digests(pk_digest: str, c_digest: str, w_digest: str, pk_path: str, circuit: str, witness: str) -> None:
@@ -145,14 +145,13 @@ def _check_digests(pk_digest: str, c_digest: str, w_digest: str, pk_path: str, c
 def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str, circuit: str,
               input_path: str | None, insecure_seed: int | None, quiet: bool, backend: str, jobs: int | None) -> None:
     """Make a Groth16 proof (snarkjs-compatible proof.json and public.json)."""
-    from zkvmc.artifacts.circuit_file import circuit_digest
     from zkvmc.artifacts.groth16_files import read_pk, write_proof, write_public
     from zkvmc.groth16 import prove, public_signals
 
     be, n_jobs = _backend_and_jobs(backend, jobs)
     pk = read_pk(pk_path)
-    c, values, w_digest = _load_witness(circuit, witness_path, input_path)
-    _check_digests(pk.circuit_digest, circuit_digest(c), w_digest, pk_path, circuit,
+    c, c_digest, values, w_digest = _load_witness(circuit, witness_path, input_path)
+    _check_digests(pk.circuit_digest, c_digest, w_digest, pk_path, circuit,
                    input_path or witness_path)
     rng = _rng(insecure_seed)
     t0 = time.perf_counter()
