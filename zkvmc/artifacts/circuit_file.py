@@ -6,10 +6,9 @@ header first (format, version, curve, prime, digest), then every field, naming t
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from zkvmc.artifacts.io import check_header, digest, field, read_json, write_atomic
+from zkvmc.artifacts.io import check_header, digest, field, json_lines, read_json, write_atomic
 from zkvmc.compiler.circuit import Circuit, Step
 from zkvmc.errors import ArtifactError
 from zkvmc.field import R
@@ -60,14 +59,7 @@ def circuit_to_bytes(c: Circuit) -> bytes:
     """The file's bytes: header first, then one top-level key per line, one constraint/step per line."""
     body = circuit_body(c)
     head = {"format": FORMAT, "version": VERSION, "curve": CURVE, "prime": str(R), "digest": digest(body)}
-    lines = [f" {json.dumps(k)}: {json.dumps(v)}" for k, v in head.items()]
-    for k, v in body.items():
-        if isinstance(v, list) and v and isinstance(v[0], (list, dict)):
-            inner = ",\n  ".join(json.dumps(x, separators=(",", ":")) for x in v)
-            lines.append(f" {json.dumps(k)}: [\n  {inner}\n ]")
-        else:
-            lines.append(f" {json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}")
-    return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
+    return json_lines(head | body)
 
 
 def write_circuit(path: str, c: Circuit) -> None:

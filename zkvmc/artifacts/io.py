@@ -32,6 +32,19 @@ def _umask() -> int:
     return mask
 
 
+def json_lines(obj: dict[str, Any], separators: tuple[str, str] = (",", ":")) -> bytes:
+    """Deterministic, diff-friendly JSON: one top-level key per line, and one item per line for
+    a list of objects or arrays (constraints, steps, instructions)."""
+    lines = []
+    for k, v in obj.items():
+        if isinstance(v, list) and v and isinstance(v[0], (list, dict)):
+            inner = ",\n  ".join(json.dumps(x, separators=separators) for x in v)
+            lines.append(f" {json.dumps(k)}: [\n  {inner}\n ]")
+        else:
+            lines.append(f" {json.dumps(k)}: {json.dumps(v, separators=separators)}")
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
+
+
 def write_atomic(path: str, data: bytes) -> None:
     """Write bytes to path via a temporary file and a rename."""
     folder = os.path.dirname(os.path.abspath(path))

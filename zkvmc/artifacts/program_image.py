@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from zkvmc.artifacts.io import check_header, field, read_json, write_atomic
+from zkvmc.artifacts.io import check_header, field, json_lines, read_json, write_atomic
 from zkvmc.asm.checker import N_REGS, OPERAND_KINDS, RANGE_MAX, RANGE_MIN, SHIFT_MAX
 from zkvmc.asm.program import Imm, Instr, Mem, Operand, Program, Reg, Target
 from zkvmc.errors import ArtifactError
@@ -59,14 +59,7 @@ def program_to_json(p: Program) -> dict[str, Any]:
 
 def program_to_bytes(p: Program) -> bytes:
     """Deterministic file bytes: one top-level key per line, one instruction per line."""
-    lines = []
-    for k, v in program_to_json(p).items():
-        if isinstance(v, list) and v:
-            inner = ",\n  ".join(json.dumps(x, separators=(", ", ": ")) for x in v)
-            lines.append(f" {json.dumps(k)}: [\n  {inner}\n ]")
-        else:
-            lines.append(f" {json.dumps(k)}: {json.dumps(v)}")
-    return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
+    return json_lines(program_to_json(p), separators=(", ", ": "))
 
 
 def write_program(path: str, p: Program) -> None:
