@@ -132,3 +132,15 @@ def build_container(magic: str, version: int, sections: list[tuple[int, bytes]])
     for kind, body in sections:
         parts += [u32(kind), u64(len(body)), body]
     return b"".join(parts)
+
+
+def read_field_header(path: str, cur: Cursor, where: str) -> None:
+    """The field description both iden3 formats start their header with: n8 = 32 and the
+    BN254 scalar prime r (little-endian)."""
+    from zkvmc.field import R
+
+    n8 = cur.u32("n8")
+    if n8 != N8:
+        raise ArtifactError(path, f"{where}.n8", f"field element size {n8}, expected {N8} (BN254)")
+    if cur.big(N8, "prime") != R:
+        raise ArtifactError(path, f"{where}.prime", "not the BN254 scalar field modulus r")

@@ -18,7 +18,7 @@ from typing import Any
 
 from zkvmc.artifacts.circuit_file import (FORMAT, VERSION, CURVE, circuit_body, circuit_digest,
                                           circuit_from_json, lc_to_json)
-from zkvmc.artifacts.iden3 import (N8, ZK_SECTION, BinFile, Cursor, build_container, fe, optional_section,
+from zkvmc.artifacts.iden3 import (N8, ZK_SECTION, read_field_header, BinFile, Cursor, build_container, fe, optional_section,
                                    parse_container, read_bytes, u32, u64, unique_section)
 from zkvmc.artifacts.io import write_atomic
 from zkvmc.compiler.circuit import Circuit
@@ -129,11 +129,7 @@ def _bounded(path: str, where: str, v: int, lo: int, hi: int) -> int:
 def parse_header(path: str, body: bytes) -> R1csHeader:
     """Validate section 1: n8 = 32, prime = BN254 r, counts consistent."""
     cur = Cursor(path, "section 1 (header)", body)
-    n8 = cur.u32("n8")
-    if n8 != N8:
-        raise ArtifactError(path, "section 1 (header).n8", f"field element size {n8}, expected {N8} (BN254)")
-    if cur.big(N8, "prime") != R:
-        raise ArtifactError(path, "section 1 (header).prime", "not the BN254 scalar field modulus r")
+    read_field_header(path, cur, "section 1 (header)")
     w = "section 1 (header)."
     n_wires = _bounded(path, w + "nWires", cur.u32("nWires"), 1, 0xFFFFFFFF)
     n_out = _bounded(path, w + "nPubOut", cur.u32("nPubOut"), 0, n_wires - 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from zkvmc.artifacts.iden3 import (N8, ZK_SECTION, Cursor, build_container, fe, optional_section,
+from zkvmc.artifacts.iden3 import (N8, ZK_SECTION, read_field_header, Cursor, build_container, fe, optional_section,
                                    parse_container, read_bytes, u32, unique_section)
 from zkvmc.artifacts.io import write_atomic
 from zkvmc.artifacts.witness_file import Witness
@@ -48,11 +48,7 @@ def write_wtns(path: str, w: Witness, with_digest: bool = True) -> None:
 
 def _header(path: str, body: bytes) -> int:
     cur = Cursor(path, "section 1 (header)", body)
-    n8 = cur.u32("n8")
-    if n8 != N8:
-        raise ArtifactError(path, "section 1 (header).n8", f"field element size {n8}, expected {N8} (BN254)")
-    if cur.big(N8, "prime") != R:
-        raise ArtifactError(path, "section 1 (header).prime", "not the BN254 scalar field modulus r")
+    read_field_header(path, cur, "section 1 (header)")
     n = cur.u32("nWitness")
     cur.done()
     if n < 1:
