@@ -45,8 +45,10 @@ def json_lines(obj: dict[str, Any], separators: tuple[str, str] = (",", ":")) ->
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Write bytes to path via a temporary file and a rename."""
+def write_atomic(path: str, data: bytes, mode: int | None = None, replace: bool = True) -> None:
+    """Write bytes to path via a temporary file and a rename. mode: the file's permissions
+    (default: the usual 0666 less the umask; 0o600 for a secret). replace=False never
+    overwrites: the file appears by a hard link that fails if path exists (ArtifactError)."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
@@ -55,8 +57,15 @@ def write_atomic(path: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; artefacts get the usual mode
-        os.replace(tmp, path)
+        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+            os.unlink(tmp)
+    except FileExistsError:
+        os.unlink(tmp)
+        raise ArtifactError(path, "", "already exists (not overwritten)") from None
     except OSError as e:
         if os.path.exists(tmp):
             os.unlink(tmp)

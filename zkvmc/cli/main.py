@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "setup": "proof_cmds", "prove": "proof_cmds", "verify": "proof_cmds",
     "export": "interop_cmds", "import": "interop_cmds",
     "export-verifier": "evm_cmds", "export-bridge": "evm_cmds", "calldata": "evm_cmds",
+    "wallet": "wallet_cmds",
 }
 """Command name -> the zkvmc.cli module whose register() defines it."""
 
