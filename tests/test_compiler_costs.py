@@ -30,6 +30,8 @@ CASES: tuple[tuple[str, str], ...] = (
     ("range r, 252", "range r1, 252"),
     ("hash", "hash r3, r1, r2"),
     ("hash with one constant input", "hash r3, r1, 5"),
+    ("hash of 4 inputs", "add r4, r1, 1\nadd r5, r2, 1\nhash r3, r1, r2, r4, r5"),
+    ("eddsa", "add r4, r1, 1\nadd r5, r2, 1\nadd r6, r1, 2\nadd r7, r2, 2\neddsa r1, r2, r4, r5, r6, r7\nmov r3, r1"),
     ("load / store, constant address", "store [7], r1\nload r3, [7]"),
     ("store, run-time address", "store [r1], r2"),
     ("load, run-time address (no earlier writes)", "load r3, [r1]"),

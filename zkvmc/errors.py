@@ -45,12 +45,15 @@ class SourceError(ZkvmcError):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, span: Span, message: str, source_line: str = "", hint: str = "") -> None:
+    def __init__(self, span: Span, message: str, source_line: str = "", hint: str = "",
+                 notes: tuple[str, ...] = ()) -> None:
         super().__init__(f"{span}: error: {message}")
         self.span = span
         self.message = message
         self.source_line = source_line
         self.hint = hint
+        self.notes = notes
+        """Lines shown after the caret, e.g. the `.include` chain ("included from main.asm:2")."""
 
     def render(self) -> str:
         out = [f"{self.span}: error: {self.message}"]
@@ -60,6 +63,7 @@ class SourceError(ZkvmcError):
             caret_at = len(line[: max(self.span.col - 1, 0)].expandtabs())
             out.append("    " + line.expandtabs())
             out.append("    " + " " * caret_at + "^")
+        out.extend(self.notes)
         if self.hint:
             out.append(f"hint: {self.hint}")
         return "\n".join(out)

@@ -3,7 +3,8 @@
 Takes / gives zkvmc.asm.program.Program. Values are decimal strings, jump targets are resolved
 (label name and pc), and reading checks the header (format, version) first and then every
 field against the instruction table (zkvmc.asm.OPERAND_KINDS), naming the field at fault,
-e.g. `instructions[3].args[1].value` (docs/language.md, "Program image").
+e.g. `instructions[3].args[1].value` (docs/language.md, "Program image"). An instruction from an
+`.include`d file has a "file" field; images without includes are written as before.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from typing import Any
 
 from zkvmc.artifacts.io import check_header, field, json_lines, read_json, write_atomic
-from zkvmc.asm.checker import N_REGS, OPERAND_KINDS, RANGE_MAX, RANGE_MIN, SHIFT_MAX
+from zkvmc.asm.checker import N_REGS, OPERAND_KINDS, RANGE_MAX, RANGE_MIN, SHIFT_MAX, operand_kinds
 from zkvmc.asm.program import Imm, Instr, Mem, Operand, Program, Reg, Target
 from zkvmc.errors import ArtifactError
 from zkvmc.field import R
@@ -41,6 +42,14 @@ def operand_to_json(a: Operand) -> dict[str, Any]:
     return {"kind": "label", "name": a.name, "pc": a.pc}
 
 
+def instr_to_json(i: Instr) -> dict[str, Any]:
+    """One instruction; "file" only for one from an included file (so older images are unchanged)."""
+    out = {"op": i.op, "args": [operand_to_json(a) for a in i.args], "line": i.line, "text": i.text}
+    if i.file is not None:
+        out["file"] = i.file
+    return out
+
+
 def program_to_json(p: Program) -> dict[str, Any]:
     """The image as a JSON-ready dict (keys in file order)."""
     return {
@@ -49,8 +58,7 @@ def program_to_json(p: Program) -> dict[str, Any]:
         "source": p.source,
         "source_digest": p.source_digest,
         "interface": {"public": p.public, "private": p.private, "outputs": p.outputs},
-        "instructions": [{"op": i.op, "args": [operand_to_json(a) for a in i.args], "line": i.line,
-                          "text": i.text} for i in p.instrs],
+        "instructions": [instr_to_json(i) for i in p.instrs],
         "labels": dict(p.labels),
         "bounds": [{"pc": pc, "n": n} for pc, n in p.bounds],
         "data": [{"addr": a, "value": str(v)} for a, v in p.data],
@@ -119,13 +127,14 @@ def _value(path: str, where: str, v: Any) -> int:
     return int(v)
 
 
-def _obj(path: str, where: str, v: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+def _obj(path: str, where: str, v: Any, keys: tuple[str, ...],
+         optional: tuple[str, ...] = ()) -> dict[str, Any]:
     if not isinstance(v, dict):
         raise ArtifactError(path, where, "expected an object")
     for k in keys:
         if k not in v:
             raise ArtifactError(path, f"{where}.{k}", "missing")
-    extra = sorted(set(v) - set(keys))
+    extra = sorted(set(v) - set(keys) - set(optional))
     if extra:
         raise ArtifactError(path, f"{where}.{extra[0]}", "unknown field")
     return v
@@ -147,12 +156,12 @@ def _labels(path: str, v: dict, n_instrs: int) -> dict[str, int]:
 
 
 def _instr(path: str, where: str, v: Any, labels: dict[str, int]) -> Instr:
-    _obj(path, where, v, ("op", "args", "line", "text"))
+    _obj(path, where, v, ("op", "args", "line", "text"), ("file",))
     op = v["op"]
     if not isinstance(op, str) or op not in OPERAND_KINDS:
         raise ArtifactError(path, f"{where}.op", f"unknown instruction {json.dumps(op)}")
-    kinds = OPERAND_KINDS[op]
     args = v["args"]
+    kinds = operand_kinds(op, len(args) if isinstance(args, list) else 0)
     if not isinstance(args, list) or len(args) != len(kinds):
         raise ArtifactError(path, f"{where}.args", f"expected a list of {len(kinds)} operands for {op}")
     ops = tuple(_operand(path, f"{where}.args[{i}]", a, k, labels) for i, (a, k) in enumerate(zip(args, kinds)))
@@ -160,7 +169,10 @@ def _instr(path: str, where: str, v: Any, labels: dict[str, int]) -> Instr:
     line = _int(path, f"{where}.line", v["line"], 1, 1 << 40)
     if not isinstance(v["text"], str):
         raise ArtifactError(path, f"{where}.text", "expected a string")
-    return Instr(op, ops, line, v["text"])
+    file = v.get("file")
+    if "file" in v and (not isinstance(file, str) or not file):
+        raise ArtifactError(path, f"{where}.file", "expected a non-empty file name")
+    return Instr(op, ops, line, v["text"], file)
 
 
 def _amount(path: str, where: str, op: str, ops: tuple[Operand, ...]) -> None:

@@ -128,7 +128,17 @@ class BoundDir:
     """Where the directive starts."""
 
 
-Item = Union[Label, Instruction, ConstDir, DataDir, CountDir, BoundDir]
+@dataclass(frozen=True)
+class IncludeDir:
+    """`.include "file.asm"` (an extension: docs/language.md, "Extensions: .include and -D")."""
+
+    path: str
+    """The path between the quotes, relative to the including file's directory."""
+    span: Span
+    """Where the directive starts."""
+
+
+Item = Union[Label, Instruction, ConstDir, DataDir, CountDir, BoundDir, IncludeDir]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ OPERAND_KINDS: dict[str, tuple[str, ...]] = {
     "udiv": ("rd", "ra", "b"), "umod": ("rd", "ra", "b"),
     "assert_eq": ("ra", "b"), "assert_ne": ("ra", "b"), "range": ("ra", "n"),
     "hash": ("rd", "ra", "b"),
+    "eddsa": ("b", "b", "b", "b", "b", "b"),
     "load": ("rd", "mem"), "store": ("mem", "b"),
     "jmp": ("L",), "jz": ("ra", "L"), "jnz": ("ra", "L"), "call": ("L",), "ret": (),
     "halt": (), "nop": (),
@@ -37,6 +38,10 @@ OPERAND_KINDS: dict[str, tuple[str, ...]] = {
 }
 """Every mnemonic and its operand kinds: rd/ra register, b register or immediate, L label,
 n immediate, mem memory operand ([ra], [ra + n], [ra - n] or [n])."""
+
+VARIADIC: dict[str, int] = {"hash": 17}
+"""Instructions whose last operand kind repeats: mnemonic -> the most operands it takes
+(`hash rd, a1, ..., an` for 1 <= n <= 16; the least is OPERAND_KINDS minus its last entry)."""
 
 KIND_WORDS = {"rd": "a register", "ra": "a register", "b": "a register or an immediate",
               "L": "a label", "n": "an immediate (number or constant)",
@@ -70,7 +75,15 @@ def usage(op: str) -> str:
     kinds = OPERAND_KINDS[op]
     if not kinds:
         return f"{op} takes no operands"
+    if op in _USAGE:
+        return _USAGE[op]
     return f"{op} takes {', '.join(kinds)}, e.g. `{op} {', '.join(_EXAMPLE[k] for k in kinds)}`"
+
+
+_USAGE = {
+    "hash": "hash takes rd and 1 to 16 inputs (ra, b, ...), e.g. `hash r1, r2, 5` or `hash r1, r2, r3, r4, r5`",
+    "eddsa": "eddsa takes Ax, Ay, S, R8x, R8y, M (registers or immediates), e.g. `eddsa r1, r2, r3, r4, r5, r6`",
+}
 
 
 def register_number(text: str) -> int | None:
@@ -85,15 +98,32 @@ def check_instruction(ins: ast.Instruction, sym: Symbols) -> Instr:
         label_hint = f"a label needs a colon: `{ins.mnemonic}:`" if not ins.args else ""
         raise SourceError(ins.span, f"unknown instruction '{ins.mnemonic}'", "",
                           _suggest(op, OPERAND_KINDS) or label_hint or "the instructions are listed in docs/language.md")
-    kinds = OPERAND_KINDS[op]
+    kinds = operand_kinds(op, len(ins.args))
     if len(ins.args) != len(kinds):
         span = ins.args[len(kinds)].span if len(ins.args) > len(kinds) else ins.span
-        n = len(kinds)
-        raise SourceError(span, f"'{op}' takes {n} operand{'s' if n != 1 else ''}, found {len(ins.args)}", "",
+        raise SourceError(span, f"'{op}' takes {_count_words(op)}, found {len(ins.args)}", "",
                           usage(op))
     args = tuple(_convert(op, i, k, a, sym) for i, (k, a) in enumerate(zip(kinds, ins.args)))
     _check_amount(op, ins.args, args)
     return Instr(op, args, ins.span.line, ins.text)
+
+
+def operand_kinds(op: str, n_written: int) -> tuple[str, ...]:
+    """The kinds of op's operands when n_written are written (variadic ones repeat their last)."""
+    kinds = OPERAND_KINDS[op]
+    most = VARIADIC.get(op)
+    if most is None:
+        return kinds
+    n = min(max(n_written, len(kinds) - 1), most)
+    return kinds[:n] if n <= len(kinds) else kinds + (kinds[-1],) * (n - len(kinds))
+
+
+def _count_words(op: str) -> str:
+    """"3 operands", or "2 to 17 operands" for a variadic instruction."""
+    n = len(OPERAND_KINDS[op])
+    if op in VARIADIC:
+        return f"{n - 1} to {VARIADIC[op]} operands"
+    return f"{n} operand{'s' if n != 1 else ''}"
 
 
 def _check_amount(op: str, written: tuple[ast.Operand, ...], args: tuple[Operand, ...]) -> None:

@@ -14,13 +14,13 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from zkvmc.asm.ast import (
-    Atom, BoundDir, ConstDir, CountDir, DataDir, Instruction, Item, Label, MemOperand, Name,
-    Number, Operand, SourceFile,
+    Atom, BoundDir, ConstDir, CountDir, DataDir, IncludeDir, Instruction, Item, Label, MemOperand,
+    Name, Number, Operand, SourceFile,
 )
 from zkvmc.asm.checker import OPERAND_KINDS, usage
 from zkvmc.errors import SourceError, Span
 
-DIRECTIVES = (".const", ".data", ".public", ".private", ".outputs", ".bound")
+DIRECTIVES = (".const", ".data", ".public", ".private", ".outputs", ".bound", ".include")
 """Every directive the assembler knows."""
 
 _PUNCT = {"COMMA": "','", "COLON": "':'", "PLUS": "'+'", "MINUS": "'-'", "LSQB": "'['", "RSQB": "']'",
@@ -55,7 +55,7 @@ def with_source_line(e: SourceError, lines: list[str]) -> SourceError:
     """The same error carrying the text of the line it points at (for the caret display)."""
     if e.source_line or not 1 <= e.span.line <= len(lines):
         return e
-    return SourceError(e.span, e.message, lines[e.span.line - 1], e.hint)
+    return SourceError(e.span, e.message, lines[e.span.line - 1], e.hint, e.notes)
 
 
 # ---- syntax errors ---------------------------------------------------------------------------
@@ -77,6 +77,9 @@ def _syntax_error(e: UnexpectedInput, filename: str, lines: list[str]) -> Source
 
 def _bad_character(span: Span, src: str, e: UnexpectedCharacters, hint: str) -> SourceError:
     rest = src[span.col - 1:]
+    if rest.startswith('"'):
+        return SourceError(span, "unterminated string", "",
+                           'a path is written between double quotes on one line: .include "lib.asm"')
     if rest.startswith("."):
         word = "." + _takewhile_word(rest[1:])
         return SourceError(span, f"unknown directive '{word}'", "", "directives are " + ", ".join(DIRECTIVES))
@@ -128,6 +131,8 @@ def describe_expected(names: set[str] | frozenset[str]) -> str:
     elif {"NAME", "NUMBER"} <= names:
         words.append("a number or a constant name")
         names -= {"NAME", "NUMBER"}
+    if "STRING" in names:
+        words.append('a quoted path ("file.asm")')
     if "NAME" in names:
         words.append("a name")
     if "NUMBER" in names:
@@ -172,6 +177,8 @@ def _item(t: Tree, filename: str, text: str) -> Item:
     if kind == "instr":
         return _instr(t, kids, filename, text)
     head = _span(filename, kids[0])
+    if kind == "include_dir":
+        return IncludeDir(str(kids[1])[1:-1], head)
     atoms = [_atom(k, filename) for k in kids[1:] if isinstance(k, Tree)]
     if kind == "const_dir":
         return ConstDir(Name(str(kids[1]), _span(filename, kids[1])), atoms[0], head)

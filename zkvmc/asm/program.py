@@ -61,6 +61,8 @@ class Instr:
     """1-based source line."""
     text: str
     """The instruction as written in the source (for traces and fault messages)."""
+    file: str | None = None
+    """The included file it came from (`.include`), or None for the program's own source."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,14 @@ class Program:
     source: str
     """Name of the source file it was assembled from."""
     source_digest: str
-    """sha256 hex digest of the source text."""
+    """sha256 hex digest of the source text (with includes or -D: of the listing described in
+    docs/language.md, "Extensions: .include and -D")."""
+
+    def file_of(self, pc: int) -> str:
+        """The source file of the instruction at pc (the program's source past the end)."""
+        if 0 <= pc < len(self.instrs):
+            return self.instrs[pc].file or self.source
+        return self.source
 
     def bound_of(self, pc: int) -> int | None:
         """The `.bound` of the loop headed at pc, if any."""

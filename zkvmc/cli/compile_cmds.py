@@ -13,8 +13,9 @@ from rich.table import Table
 from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit, write_circuit
 from zkvmc.artifacts.inputs import read_inputs
 from zkvmc.artifacts.witness_file import Witness, write_witness
+from zkvmc.asm import parse_defines
 from zkvmc.cli.console import err, out
-from zkvmc.cli.loading import load_program
+from zkvmc.cli.loading import define_option, load_program
 from zkvmc.compiler.circuit import Circuit
 from zkvmc.errors import InputError, InternalError
 
@@ -27,12 +28,14 @@ from zkvmc.errors import InputError, InternalError
 @click.option("--O2", "level", flag_value=2, default=True, help="Substitute every linear constraint (default).")
 @click.option("--no-check", is_flag=True, help="Skip the static circuit checks.")
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON on stdout.")
-def compile_cmd(program: str, output: str, level: int, no_check: bool, as_json: bool) -> None:
+@define_option
+def compile_cmd(program: str, output: str, level: int, no_check: bool, as_json: bool,
+                defines: tuple[str, ...]) -> None:
     """Lower a zkVM program (source or image) to an R1CS circuit file."""
     from zkvmc.compiler import compile_program
 
     t0 = time.perf_counter()
-    circuit = compile_program(load_program(program), level=level)
+    circuit = compile_program(load_program(program, parse_defines(defines)), level=level)
     secs = time.perf_counter() - t0
     if not no_check:
         _static_check(circuit, output)

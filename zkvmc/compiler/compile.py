@@ -28,7 +28,8 @@ def _error(program: Program, pc: int, message: str, hint: str) -> SourceError:
     instrs = program.instrs
     ins = instrs[min(pc, len(instrs) - 1)] if instrs else None
     line, text = (ins.line, ins.text) if ins else (1, "")
-    return SourceError(Span(program.source, line, 1), message, text, hint)
+    file = (ins.file or program.source) if ins else program.source
+    return SourceError(Span(file, line, 1), message, text, hint)
 
 
 def _count(st: State, attr: str) -> int:

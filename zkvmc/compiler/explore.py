@@ -18,7 +18,9 @@ from zkvmc.compiler.builder import Builder
 from zkvmc.compiler.loops import Loop, find_loops, join_points
 from zkvmc.compiler.liveness import live_in
 from zkvmc.compiler.memory import load, store
+from zkvmc.compiler.eddsa_gadget import eddsa_verify
 from zkvmc.compiler.ops import BINARY, CHECKS, UNARY, Unsupported
+from zkvmc.compiler.poseidon_gadget import poseidon
 from zkvmc.compiler.state import State, merge
 from zkvmc.compiler.u64 import Dead, kill, predicated
 from zkvmc.r1cs.system import LC
@@ -225,7 +227,12 @@ class Explorer:
         self.b.line = ins.line
         op, a = ins.op, ins.args
         try:
-            if op in BINARY:
+            if op == "hash":
+                v = poseidon(self.b, [self._val(st, x) for x in a[1:]])
+                st.regs[a[0].n] = self.b.compact(v)
+            elif op == "eddsa":
+                eddsa_verify(self.b, st.p, tuple(self._val(st, x) for x in a))
+            elif op in BINARY:
                 v = BINARY[op](self.b, st.p, st.regs[a[1].n], self._val(st, a[2]))
                 st.regs[a[0].n] = self.b.compact(v)
             elif op in UNARY:

@@ -74,7 +74,7 @@ BINARY: dict[str, Callable[[Builder, LC, LC, LC], LC]] = {
     "shr": _shift("shr"),
     "udiv": lambda b, p, x, y: u64.divmod_(b, p, "udiv", x, y),
     "umod": lambda b, p, x, y: u64.divmod_(b, p, "umod", x, y),
-    "hash": lambda b, p, x, y: poseidon2(b, x, y),
+    "hash": lambda b, p, x, y: poseidon2(b, x, y),  # two inputs; explore.py lowers every arity
 }
 """`op rd, ra, b`: rd = BINARY[op](builder, p, ra, b)."""
 

@@ -1,9 +1,11 @@
-"""Poseidon (t = 3, circomlib) as constraints: takes two input LCs, gives the hash LC.
+"""Poseidon (circomlib's Poseidon(n), n = 1 .. 16) as constraints: takes input LCs, gives the hash LC.
 
 Round layout as zkvmc.hash.poseidon's docstring (Grassi et al., eprint 2019/458): ARK, S-box
 (all lanes in full rounds, lane 0 in partial rounds), MDS mix. The S-box x^5 is three products
 (x2 = x·x, x4 = x2·x2, x5 = x4·x); ARK and the mix are LC arithmetic, so a call costs
-8·3·3 + 57·3 = 243 constraints, fewer when lanes are constant; two constant inputs fold.
+3·(8·t + R_P) - 3 constraints for width t = n + 1 (the capacity lane is a constant in the first
+round): 240 for two inputs, 321 for five; fewer when more lanes are constant, and constant
+inputs fold entirely.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ def _sbox(b: Builder, x: LC) -> LC:
     return b.mul(x4, x)
 
 
-def _mix(s: list[LC]) -> list[LC]:
+def _mix(s: list[LC], mds: tuple[tuple[int, ...], ...]) -> list[LC]:
     """s' = MDS · s."""
     out = []
-    for row in P.MDS:
+    for row in mds:
         acc: LC = lin.ZERO
         for m, v in zip(row, s):
             acc = lin.combine(acc, v, m)
@@ -35,16 +37,22 @@ def _mix(s: list[LC]) -> list[LC]:
     return out
 
 
-def poseidon2(b: Builder, x: LC, y: LC) -> LC:
-    """Poseidon([x, y]) as an LC."""
-    if lin.is_const(x) and lin.is_const(y):
-        return lin.const(P.poseidon2(lin.const_val(x), lin.const_val(y)))
-    s = [lin.ZERO, x, y]
-    for r in range(P.N_ROUNDS):
-        s = [lin.add_const(v, c) for v, c in zip(s, P.ROUND_CONSTANTS[r])]
-        if P.is_full_round(r):
+def poseidon(b: Builder, inputs: list[LC]) -> LC:
+    """Poseidon(inputs) as an LC (circomlib's Poseidon(len(inputs)))."""
+    if all(lin.is_const(x) for x in inputs):
+        return lin.const(P.poseidon([lin.const_val(x) for x in inputs]))
+    w = P.width(len(inputs))
+    s = [lin.ZERO, *inputs]
+    for r in range(w.n_rounds):
+        s = [lin.add_const(v, c) for v, c in zip(s, w.round_constants[r])]
+        if w.is_full_round(r):
             s = [_sbox(b, v) for v in s]
         else:
             s[0] = _sbox(b, s[0])
-        s = _mix(s)
+        s = _mix(s, w.mds)
     return s[0]
+
+
+def poseidon2(b: Builder, x: LC, y: LC) -> LC:
+    """Poseidon([x, y]) as an LC."""
+    return poseidon(b, [x, y])

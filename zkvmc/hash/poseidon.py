@@ -156,3 +156,68 @@ def poseidon2_trace(a: int, b: int) -> PoseidonTrace:
         inputs.append(tuple((x + c) % R for x, c in zip(s, ROUND_CONSTANTS[r])))
         s = _round(*s, r)
     return PoseidonTrace(tuple(inputs), s)
+
+
+# ================================================================ circomlib's Poseidon(n), n = 1 .. 16
+
+PARTIAL_ROUNDS_BY_T: tuple[int, ...] = (56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68)
+"""R_P for t = 2 .. 17 (circomlib's N_ROUNDS_P); R_F is 8 for every width."""
+
+MAX_INPUTS = len(PARTIAL_ROUNDS_BY_T)
+"""Poseidon(n) exists for 1 <= n <= 16 inputs (t = n + 1)."""
+
+
+@dataclass(frozen=True)
+class Width:
+    """The constants of one width t = n + 1, as the Grain LFSR draws them for circomlib."""
+
+    t: int
+    """State width."""
+    n_partial: int
+    """Partial rounds."""
+    round_constants: tuple[tuple[int, ...], ...]
+    """Per round, the t constants ARK adds."""
+    mds: tuple[tuple[int, ...], ...]
+    """The t x t mix matrix."""
+
+    @property
+    def n_rounds(self) -> int:
+        """Full plus partial rounds."""
+        return N_FULL + self.n_partial
+
+    def is_full_round(self, r: int) -> bool:
+        """Whether round r applies the S-box to every lane."""
+        return r < N_FULL // 2 or r >= N_FULL // 2 + self.n_partial
+
+
+_WIDTHS: dict[int, Width] = {}
+
+
+def width(n_inputs: int) -> Width:
+    """The constants for Poseidon(n_inputs), drawn once per width (about 0.1 s per lane)."""
+    if not 1 <= n_inputs <= MAX_INPUTS:
+        raise ValueError(f"Poseidon takes 1 to {MAX_INPUTS} inputs, not {n_inputs}")
+    got = _WIDTHS.get(n_inputs)
+    if got is None:
+        t = n_inputs + 1
+        r_p = PARTIAL_ROUNDS_BY_T[t - 2]
+        params = _PARAMS if t == T else generate(R, FIELD_BITS, t, N_FULL, r_p)
+        rc = tuple(params.round_constants[r * t:(r + 1) * t] for r in range(N_FULL + r_p))
+        got = _WIDTHS[n_inputs] = Width(t, r_p, rc, params.mds)
+    return got
+
+
+def poseidon(inputs: list[int] | tuple[int, ...]) -> int:
+    """circomlib's Poseidon(inputs) for 1 to 16 field elements: permute [0, *inputs], take lane 0."""
+    if len(inputs) == 2:
+        return poseidon2(inputs[0], inputs[1])
+    w = width(len(inputs))
+    s = [0] + [x % R for x in inputs]
+    for r, constants in enumerate(w.round_constants):
+        s = [(x + c) % R for x, c in zip(s, constants)]
+        if w.is_full_round(r):
+            s = [_pow5(x) for x in s]
+        else:
+            s[0] = _pow5(s[0])
+        s = [sum(m * x for m, x in zip(row, s)) % R for row in w.mds]
+    return s[0]

@@ -221,6 +221,8 @@ def _address(ins: Instr, i: int, regs: list[int]) -> Callable[[], int]:
 
 def _build_value(ins: Instr, pc: int, st: State) -> Step:
     """`op rd, ra, b` from VALUE_OPS; specialised on whether b is a register."""
+    if len(ins.args) != 3:
+        return _build_hash_n(ins, pc, st)
     fn, regs, nxt = VALUE_OPS[ins.op], st.regs, pc + 1
     d, a = _reg(ins, 0), _reg(ins, 1)
     is_reg, b = _src(ins, 2)
@@ -258,6 +260,45 @@ def _build_check(ins: Instr, pc: int, st: State) -> Step:
 
     def step() -> int:
         fn(regs[a], get_b())
+        return nxt
+
+    return step
+
+
+def _build_hash_n(ins: Instr, pc: int, st: State) -> Step:
+    """`hash rd, a1, ..., an` for n != 2: circomlib's Poseidon(n)."""
+    from zkvmc.hash.poseidon import poseidon as poseidon_n
+
+    regs, nxt, d = st.regs, pc + 1, _reg(ins, 0)
+    if ins.op != "hash" or not 2 <= len(ins.args) <= 17:
+        raise MalformedProgram(f"line {ins.line}: {ins.op}: wrong number of operands")
+    getters = [_getter(ins, i, regs) for i in range(1, len(ins.args))]
+
+    def step() -> int:
+        regs[d] = poseidon_n([g() for g in getters])
+        return nxt
+
+    return step
+
+
+def eddsa_check(ax: int, ay: int, s: int, r8x: int, r8y: int, m: int) -> None:
+    """Fault unless (R8, S) is a valid EdDSA-Poseidon signature of m by A (circomlibjs
+    verifyPoseidon, refusing small-order keys); the reason is zkvmc.crypto.eddsa's."""
+    from zkvmc.crypto.eddsa import Signature, signature_fault
+
+    why = signature_fault(m, Signature((r8x, r8y), s), (ax, ay))
+    if why is not None:
+        raise Trap(f"eddsa: {why}")
+
+
+def _build_eddsa(ins: Instr, pc: int, st: State) -> Step:
+    """`eddsa Ax, Ay, S, R8x, R8y, M`."""
+    if len(ins.args) != 6:
+        raise MalformedProgram(f"line {ins.line}: eddsa takes 6 operands")
+    getters, nxt = [_getter(ins, i, st.regs) for i in range(6)], pc + 1
+
+    def step() -> int:
+        eddsa_check(*(g() for g in getters))
         return nxt
 
     return step
@@ -398,6 +439,7 @@ MACHINE_OPS: dict[str, Builder] = {
     "read": _build_input,
     "secret": _build_input,
     "write": _build_write,
+    "eddsa": _build_eddsa,
 }
 """Builders for the instructions that touch more than registers."""
 
