@@ -3,23 +3,28 @@ their expected files and against independent Python computations, each with a fa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from test_compiler_support import evaluate
 from zkvmc.artifacts.inputs import Inputs, read_inputs
 from zkvmc.asm import assemble_file
+from zkvmc.compiler import compile_program
+from zkvmc.crypto.eddsa import prv2pub, sign_poseidon
 from zkvmc.field import R
-from zkvmc.hash.poseidon import poseidon2
+from zkvmc.hash.poseidon import poseidon, poseidon2
 from zkvmc.vm import Run, run
 
 PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
-NAMES = ["fib", "factorial", "preimage", "merkle", "popcount", "sort", "sudoku", "calls"]
+NAMES = ["fib", "factorial", "preimage", "merkle", "popcount", "sort", "sudoku", "calls", "signed_vote"]
 U64 = 1 << 64
 
 
@@ -83,6 +88,9 @@ def test_expected_files_agree_with_python() -> None:
     assert ins["merkle"].public == (merkle_root(ins["merkle"].private),)
     assert sorted(ins["sort"].private) == list(outputs("sort", [], ins["sort"].private))
     assert sudoku_valid(list(ins["sudoku"].private))
+    prv, nk = registry_entry(VOTER_INDEX)
+    assert ins["signed_vote"].public == (ELECTION, registry_root())
+    assert outputs("signed_vote", *tapes(ins["signed_vote"])) == (1, poseidon2(nk, ELECTION))
 
 
 # ------------------------------------------------------------------ fib
@@ -269,3 +277,141 @@ def test_calls(xs: list[int]) -> None:
 def test_calls_counts() -> None:
     assert reason("calls", [1, 2]) == "read past end of public input"
     assert reason("calls", [1, 2, 3, 4]) == "halt with 1 unread public input"
+
+
+# ------------------------------------------------------------------ signed_vote
+#
+# programs/signed_vote.input.json is ballot() (the test below regenerates it): voter 5 of a
+# 16-voter registry, key bytes(range(32)), votes 1 in election 42. The other voters' keys and
+# every voter's nullifier secret nk come from SHA-256 of fixed labels.
+
+BALLOT = int.from_bytes(b"ballot", "big")
+"""The program's `.const BALLOT` (0x62616c6c6f74), the domain tag of a ballot message."""
+VOTER_KEY = bytes(range(32))
+VOTER_INDEX = 5
+ELECTION = 42
+VOTE_DEPTH = 4
+
+
+def tapes(inputs: Inputs) -> tuple[list[int], list[int]]:
+    return list(inputs.public), list(inputs.private)
+
+
+def registry_entry(i: int) -> tuple[bytes, int]:
+    """(private key, nullifier secret nk) of registered voter i."""
+    prv = VOTER_KEY if i == VOTER_INDEX else hashlib.sha256(b"signed_vote key %d" % i).digest()
+    return prv, int.from_bytes(hashlib.sha256(b"signed_vote nk %d" % i).digest(), "big") % R
+
+
+def voter_leaf(prv: bytes, nk: int) -> int:
+    ax, ay = prv2pub(prv)
+    return poseidon([ax, ay, nk])
+
+
+@lru_cache(maxsize=None)
+def registry_leaves() -> tuple[int, ...]:
+    return tuple(voter_leaf(*registry_entry(i)) for i in range(1 << VOTE_DEPTH))
+
+
+def registry_levels(leaves: tuple[int, ...], index: int) -> tuple[int, list[int]]:
+    """(root, [sibling, bit] per level from the leaf up) of leaf `index`."""
+    level, path = list(leaves), []
+    for _ in range(VOTE_DEPTH):
+        path += [level[index ^ 1], index & 1]
+        level = [poseidon2(level[k], level[k + 1]) for k in range(0, len(level), 2)]
+        index >>= 1
+    return level[0], path
+
+
+def registry_root() -> int:
+    return registry_levels(registry_leaves(), 0)[0]
+
+
+def ballot_message(election: int, vote: int) -> int:
+    return poseidon([BALLOT, election, vote])
+
+
+def ballot(index: int = VOTER_INDEX, vote: int = 1, election: int = ELECTION, *,
+           prv: bytes | None = None, nk: int | None = None,
+           message: int | None = None) -> tuple[list[int], list[int]]:
+    """(public, private) tapes of voter `index` casting `vote` in `election`; prv, nk and the
+    signed message replace the registered key, the registered nk and the honest message."""
+    reg_prv, reg_nk = registry_entry(index)
+    prv = reg_prv if prv is None else prv
+    nk = reg_nk if nk is None else nk
+    sig = sign_poseidon(prv, ballot_message(election, vote) if message is None else message)
+    root, path = registry_levels(registry_leaves(), index)
+    return [election, root], [*prv2pub(prv), nk, vote, sig.s, *sig.r8, *path]
+
+
+def test_signed_vote_input_file_is_regenerated() -> None:
+    public, private = ballot()
+    doc = json.loads((PROGRAMS / "signed_vote.input.json").read_text())
+    assert doc == {"public": [str(v) for v in public], "private": [str(v) for v in private]}
+
+
+def test_signed_vote_outputs_the_vote_and_nullifier() -> None:
+    nullifiers = {}
+    for index in (0, 5, 10, 15):
+        nk = registry_entry(index)[1]
+        for vote in (0, 1):
+            got = outputs("signed_vote", *ballot(index, vote))
+            assert got == (vote, poseidon2(nk, ELECTION))
+            nullifiers.setdefault(index, set()).add(got[1])
+    # One nullifier per voter per election, whatever the vote; distinct voters, distinct ones.
+    assert all(len(n) == 1 for n in nullifiers.values())
+    assert len(set.union(*nullifiers.values())) == len(nullifiers)
+    # Another election: another nullifier for the same voter (ballots cannot be linked).
+    assert outputs("signed_vote", *ballot(election=43))[1] != poseidon2(registry_entry(5)[1], ELECTION)
+
+
+def test_signed_vote_rejects_a_signature_of_the_other_vote() -> None:
+    assert reason("signed_vote", *ballot(vote=1, message=ballot_message(ELECTION, 0))) == \
+        "eddsa: signature does not verify"
+    assert reason("signed_vote", *ballot(vote=0, message=ballot_message(ELECTION, 1))) == \
+        "eddsa: signature does not verify"
+
+
+def test_signed_vote_rejects_a_signature_for_another_election() -> None:
+    assert reason("signed_vote", *ballot(message=ballot_message(ELECTION + 1, 1))) == \
+        "eddsa: signature does not verify"
+    # ... and a signature of the ballot without its domain tag (another use of the key).
+    assert reason("signed_vote", *ballot(message=poseidon2(ELECTION, 1))) == \
+        "eddsa: signature does not verify"
+
+
+def test_signed_vote_rejects_a_key_not_in_the_registry() -> None:
+    # A properly signed ballot by an unregistered key, on a registered voter's path.
+    assert reason("signed_vote", *ballot(prv=bytes(range(1, 33)))).startswith("assert_eq failed")
+    # The registered key with another nk (to get another nullifier): not the registered leaf.
+    assert reason("signed_vote", *ballot(nk=registry_entry(5)[1] + 1)).startswith("assert_eq failed")
+    # Another path: a direction bit flipped.
+    public, private = ballot()
+    private[8] ^= 1
+    assert reason("signed_vote", public, private).startswith("assert_eq failed")
+
+
+def test_signed_vote_rejects_a_vote_that_is_not_a_bit() -> None:
+    # Signed like any ballot, but 2 is not a vote.
+    assert reason("signed_vote", *ballot(vote=2)) == "range failed: 2 >= 2^1"
+    assert reason("signed_vote", *ballot(vote=R - 1)).startswith("range failed")
+
+
+@lru_cache(maxsize=None)
+def signed_vote_circuit():
+    return compile_program(prog("signed_vote"), 2)
+
+
+def test_signed_vote_circuit_agrees() -> None:
+    # The compiled circuit (O2) accepts the honest ballot with the VM's outputs, and the
+    # witness of each faulting twin leaves a constraint unsatisfied.
+    def witness(public: list[int], private: list[int]):
+        return evaluate(signed_vote_circuit(), Inputs(tuple(public), tuple(v % R for v in private)))
+
+    honest = witness(*ballot())
+    assert honest.unsatisfied is None and honest.outputs == outputs("signed_vote", *ballot())
+    for twin in (ballot(vote=1, message=ballot_message(ELECTION, 0)),
+                 ballot(message=ballot_message(ELECTION + 1, 1)),
+                 ballot(prv=bytes(range(1, 33))),
+                 ballot(vote=2)):
+        assert witness(*twin).unsatisfied is not None
