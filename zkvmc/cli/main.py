@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "export": "interop_cmds", "import": "interop_cmds",
     "export-verifier": "evm_cmds", "export-bridge": "evm_cmds", "calldata": "evm_cmds",
     "wallet": "wallet_cmds",
+    "rollup": "rollup_cmds",
 }
 """Command name -> the zkvmc.cli module whose register() defines it."""
 
