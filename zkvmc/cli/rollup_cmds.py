@@ -119,6 +119,8 @@ def batch_cmd(folder: str, tx_files: tuple[str, ...], insecure_seed: int | None,
     txs = _read_txs(tx_files)
     p = _processor(folder, insecure_seed, backend)
     try:
+        for n in p.export_missing():
+            err(f"batch {n} was committed but its files were not written: exported them again")
         queued = pending(p.state)
         work = [(i, tx) for i, tx in queued] + [(None, tx) for tx in txs]
         if not work:
