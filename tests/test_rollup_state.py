@@ -434,3 +434,38 @@ def test_sigkill_never_leaves_a_partial_batch(tmp_path: Path) -> None:
         batch = sm.last_batch() + 1
         sm.commit(overlay, batch, lambda conn: conn.execute("INSERT INTO batch_log VALUES(?)", (batch,)))
         check_consistent(sm)
+
+
+def test_batches_sequenced_ahead_commit_one_by_one(tmp_path) -> None:
+    """One overlay runs ahead of the committed state across two batches; each batch's delta
+    commits in order and gives the same roots as committing overlays one at a time."""
+    from zkvmc.rollup.accounts import Account
+    from zkvmc.rollup.state import StateManager
+
+    with StateManager.create(tmp_path / "a.db", 4) as ahead, StateManager.create(tmp_path / "b.db", 4) as step:
+        seq = ahead.overlay()
+        m0 = seq.mark()
+        seq.set(1, Account(5, 6, 10, 0))
+        seq.set(3, Account(7, 8, 1, 0))
+        d1 = seq.delta(m0)
+        m1 = seq.mark()
+        seq.set(1, Account(5, 6, 4, 1))
+        seq.set(2, Account(9, 9, 6, 0))
+        d2 = seq.delta(m1)
+        try:
+            ahead.commit_changes(d2, 1)
+            raise AssertionError("a delta on a root not committed yet must be refused")
+        except ValueError:
+            pass
+        assert ahead.commit_changes(d1, 1) == d1.root
+        assert ahead.commit_changes(d2, 2) == seq.root() == ahead.recompute_root()
+        o = step.overlay()
+        o.set(1, Account(5, 6, 10, 0))
+        o.set(3, Account(7, 8, 1, 0))
+        step.commit(o, 1)
+        o = step.overlay()
+        o.set(1, Account(5, 6, 4, 1))
+        o.set(2, Account(9, 9, 6, 0))
+        step.commit(o, 2)
+        assert step.history() == ahead.history()
+        assert step.accounts() == ahead.accounts()

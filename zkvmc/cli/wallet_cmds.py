@@ -1,5 +1,7 @@
-"""CLI: `zkvmc wallet new | pubkey | sign | verify` -- users' BabyJubJub keys and EdDSA-Poseidon
-signatures, bit-compatible with circomlibjs 0.1.7's buildEddsa (zkvmc.crypto.eddsa). docs/wallet.md.
+"""CLI: `zkvmc wallet new | pubkey | sign | verify | transfer | withdrawal` -- users' BabyJubJub
+keys and EdDSA-Poseidon signatures, bit-compatible with circomlibjs 0.1.7's buildEddsa
+(zkvmc.crypto.eddsa), and rollup transactions signed offline (zkvmc.rollup.transactions).
+docs/wallet.md.
 
 Data (public keys, signatures, --json verdicts) goes to stdout, messages to stderr. Exit codes:
 0 ok / valid, 1 a well-formed signature that does not verify (the reason printed), 2 malformed
@@ -21,6 +23,7 @@ from zkvmc.errors import InputError, NegativeResult
 
 if TYPE_CHECKING:
     from zkvmc.crypto.babyjub import Point
+    from zkvmc.rollup.transactions import Tx
 
 T = TypeVar("T")
 
@@ -150,6 +153,95 @@ def verify_cmd(pubkey: str, msg: str, sig_path: str, as_json: bool) -> None:
     if reason is not None:
         raise NegativeResult(f"invalid: {reason}")
     err("valid")
+
+
+# ---- rollup transactions, signed offline ------------------------------------------------------
+
+_INDEX_LIMIT = 1 << 32
+"""Account indices fit in 32 bits (the deepest tree, and the program's packing of s0)."""
+
+
+def _bounded(option: str, text: str, limit: int, limit_text: str) -> int:
+    """A decimal option value below limit (an InputError naming the option otherwise)."""
+    from zkvmc.crypto.keys import parse_decimal
+
+    value = _option_value(option, text, parse_decimal)
+    if value >= limit:
+        raise InputError(f"{option}: {text} is not below {limit_text}")
+    return value
+
+
+def _l1_address(text: str) -> int:
+    """An L1 address: 20 bytes as 40 hex digits (0x optional), as an integer."""
+    from zkvmc.crypto.keys import parse_hex
+
+    return int.from_bytes(_option_value("--l1-address", text, lambda t: parse_hex(t, 20)), "big")
+
+
+def _chain_id(text: str) -> int:
+    """The --chain-id option: a field element (decimal or 0x-hex)."""
+    from zkvmc.crypto.keys import parse_field_element
+
+    return _option_value("--chain-id", text, parse_field_element)
+
+
+def _sign_and_write(key_file: str, tx: Tx, chain_id: int, output: str | None) -> None:
+    """Sign tx with the key file's key, write its JSON to output (atomically) or stdout, and
+    print its hash on stderr."""
+    from zkvmc.artifacts.io import write_json
+    from zkvmc.rollup.transactions import signed, to_json, tx_hash
+
+    stx = signed(tx, _load_key(key_file), chain_id)
+    obj = to_json(stx)
+    if output is None:
+        out(json.dumps(obj, indent=1))
+    else:
+        write_json(output, obj)
+    err(f"tx {tx_hash(stx)}" + ("" if output is None else f" -> {output}"))
+
+
+_CHAIN_HELP = "The rollup's chain identifier, signed in the message (default 1, the shipped program's)."
+_OUTPUT_HELP = "Transaction file to write (default: print it on stdout)."
+
+
+@wallet_group.command("transfer")
+@click.argument("key_file", type=click.Path(dir_okay=False))
+@click.option("--from", "sender", required=True, metavar="INDEX", help="Your account's index.")
+@click.option("--to", "receiver", required=True, metavar="INDEX", help="The receiving account's index.")
+@click.option("--amount", required=True, metavar="N", help="The amount, below 2^64.")
+@click.option("--nonce", required=True, metavar="N", help="Your account's current nonce.")
+@click.option("--chain-id", "chain_id", default="1", show_default=True, help=_CHAIN_HELP)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help=_OUTPUT_HELP)
+def transfer_cmd(key_file: str, sender: str, receiver: str, amount: str, nonce: str, chain_id: str,
+                 output: str | None) -> None:
+    """Sign a transfer offline and write it as a zkvmc-rollup-tx JSON file."""
+    from zkvmc.rollup.transactions import transfer
+
+    tx = transfer(_bounded("--from", sender, _INDEX_LIMIT, "2^32"),
+                  _bounded("--to", receiver, _INDEX_LIMIT, "2^32"),
+                  _bounded("--amount", amount, 1 << 64, "2^64"),
+                  _bounded("--nonce", nonce, 1 << 64, "2^64"))
+    _sign_and_write(key_file, tx, _chain_id(chain_id), output)
+
+
+@wallet_group.command("withdrawal")
+@click.argument("key_file", type=click.Path(dir_okay=False))
+@click.option("--from", "sender", required=True, metavar="INDEX", help="Your account's index.")
+@click.option("--amount", required=True, metavar="N", help="The amount, below 2^64.")
+@click.option("--l1-address", "l1_address", required=True, metavar="0xADDRESS",
+              help="The L1 address paid: 40 hex digits.")
+@click.option("--nonce", required=True, metavar="N", help="Your account's current nonce.")
+@click.option("--chain-id", "chain_id", default="1", show_default=True, help=_CHAIN_HELP)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help=_OUTPUT_HELP)
+def withdrawal_cmd(key_file: str, sender: str, amount: str, l1_address: str, nonce: str, chain_id: str,
+                   output: str | None) -> None:
+    """Sign a withdrawal to an L1 address offline and write it as a zkvmc-rollup-tx JSON file."""
+    from zkvmc.rollup.transactions import withdrawal
+
+    tx = withdrawal(_bounded("--from", sender, _INDEX_LIMIT, "2^32"), _l1_address(l1_address),
+                    _bounded("--amount", amount, 1 << 64, "2^64"),
+                    _bounded("--nonce", nonce, 1 << 64, "2^64"))
+    _sign_and_write(key_file, tx, _chain_id(chain_id), output)
 
 
 def register(group: click.Group) -> None:

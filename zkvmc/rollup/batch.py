@@ -30,7 +30,7 @@ from zkvmc.artifacts.inputs import Inputs
 from zkvmc.artifacts.io import canonical_json, write_json
 from zkvmc.errors import InputError, InternalError, NegativeResult
 from zkvmc.rollup.config import RollupConfig, RollupDir, read_config
-from zkvmc.rollup.state import StateManager, StateOverlay
+from zkvmc.rollup.state import StateChanges, StateManager, StateOverlay
 from zkvmc.rollup.transactions import Tx, noop, public_data, to_json, tx_from_json
 from zkvmc.rollup.validate import TxRejected, apply_tx, slot_tape
 
@@ -69,6 +69,26 @@ class BatchRecord:
     """Public signals: newRoot, 3 per slot, oldRoot, batchNumber."""
     proof_id: str
     """sha256 of the proof's canonical JSON: the 32-byte identifier a next batch's context names."""
+
+
+@dataclass(frozen=True)
+class SealedBatch:
+    """A batch checked and executed against the state ahead of it, ready to prove and commit."""
+
+    number: int
+    """Batch number."""
+    old_root: int
+    """State root before."""
+    new_root: int
+    """State root after."""
+    txs: tuple[Tx, ...]
+    """Every slot's transaction, padding included."""
+    inputs: Inputs
+    """The program's tapes (public: oldRoot, batchNumber; private: the slots)."""
+    public: tuple[int, ...]
+    """The public signals the proof must carry."""
+    changes: StateChanges
+    """The batch's accounts and tree nodes (StateManager.commit_changes)."""
 
 
 def proof_id(proof_json: dict[str, object]) -> str:
@@ -148,38 +168,50 @@ class BatchProcessor:
     def process_batch(self, txs: Sequence[Tx], old_root: int,
                       extra: Callable[[sqlite3.Connection], None] | None = None) -> tuple[int, Proof]:
         """Check, execute, prove, verify and commit one batch; gives (new root, proof)."""
-        record, proof, overlay = self._prove(txs, old_root)
-        self._commit(record, overlay, extra)
-        return record.new_root, proof
-
-    def _prove(self, txs: Sequence[Tx], old_root: int) -> tuple[BatchRecord, Proof, StateOverlay]:
-        """Steps 1-4 of the module docstring, without touching the database."""
-        from zkvmc.artifacts.groth16_files import proof_to_json
-        from zkvmc.groth16 import prove, public_signals, verify
-        from zkvmc.vm import run
-        from zkvmc.witness import solve
-
         if old_root != self.state.root():
             raise StaleRoot(f"the batch is for root {old_root}, but the current root is {self.state.root()}")
-        padded, number = self.pad(txs), self.state.last_batch() + 1
-        overlay = self.state.overlay()
+        sealed = self.seal(txs, self.state.overlay(), self.state.last_batch() + 1)
+        proof = self.prove(sealed)
+        self.commit(sealed, proof, extra)
+        return sealed.new_root, proof
+
+    def seal(self, txs: Sequence[Tx], overlay: StateOverlay, number: int) -> SealedBatch:
+        """Steps 1-2: check and apply the (padded) transactions to overlay, whose root is the
+        batch's old root, and run the program on the tapes. A sequencer keeps one overlay running
+        ahead of the committed state and seals batch after batch on it."""
+        from zkvmc.vm import run
+
+        padded, mark = self.pad(txs), overlay.mark()
         inputs, expected = build_inputs(padded, overlay, self.config.chain_id, number)
         executed = run(self.program, inputs)
         if executed.fault is not None or list(executed.outputs) != expected:
             why = executed.fault.reason if executed.fault else "outputs differ from the checks' prediction"
             raise InternalError(f"the state-transition program disagrees with the checks: {why}")
-        witness = solve(self.circuit, inputs)
+        public = tuple(expected) + (mark[1], number)
+        return SealedBatch(number, mark[1], overlay.root(), tuple(padded), inputs, public, overlay.delta(mark))
+
+    def prove(self, sealed: SealedBatch) -> Proof:
+        """Steps 3-4: witness, proof, and its verification (InternalError if it does not verify)."""
+        from zkvmc.groth16 import prove, public_signals, verify
+        from zkvmc.witness import solve
+
+        witness = solve(self.circuit, sealed.inputs)
         pk, vk = self.keys
         proof = prove(pk, self.circuit.r1cs, witness, self.rng, None, self.backend, self.jobs or 1)
         public = public_signals(self.circuit.r1cs, witness)
-        if public != expected + [old_root, number] or not verify(vk, public, proof, self.backend):
+        if tuple(public) != sealed.public or not verify(vk, public, proof, self.backend):
             raise InternalError("the batch proof does not verify against the rollup's key")
-        pj = proof_to_json(proof)
-        record = BatchRecord(number, old_root, overlay.root(), tuple(padded), pj, tuple(public), proof_id(pj))
-        return record, proof, overlay
+        return proof
 
-    def _commit(self, record: BatchRecord, overlay: StateOverlay,
-                extra: Callable[[sqlite3.Connection], None] | None) -> None:
+    def commit(self, sealed: SealedBatch, proof: Proof,
+               extra: Callable[[sqlite3.Connection], None] | None = None) -> BatchRecord:
+        """Step 5: the batch's state changes and record in one database transaction, then its files."""
+        from zkvmc.artifacts.groth16_files import proof_to_json
+
+        pj = proof_to_json(proof)
+        record = BatchRecord(sealed.number, sealed.old_root, sealed.new_root, sealed.txs, pj, sealed.public,
+                             proof_id(pj))
+
         def write(conn: sqlite3.Connection) -> None:
             conn.execute("INSERT INTO batches VALUES(?, ?, ?, ?, ?, ?, ?, ?)", (
                 record.number, str(record.old_root), str(record.new_root),
@@ -188,8 +220,9 @@ class BatchProcessor:
             if extra is not None:
                 extra(conn)
 
-        self.state.commit(overlay, record.number, write)
+        self.state.commit_changes(sealed.changes, record.number, write)
         export_batch(self.dir, record)
+        return record
 
     def batches(self) -> list[BatchRecord]:
         """Every committed batch, in order."""

@@ -286,14 +286,21 @@ class StateManager:
             raise ValueError("the overlay was made by another StateManager")
         if overlay.committed:
             raise ValueError("the overlay was committed already; make a new one")
-        changes = overlay.changes()
+        root = self.commit_changes(overlay.changes(), batch, extra)
+        overlay._committed = True  # the manager that made the overlay marks it spent
+        return root
+
+    def commit_changes(
+        self, changes: StateChanges, batch: int, extra: Callable[[sqlite3.Connection], None] | None = None
+    ) -> int:
+        """Write one batch's changes (StateOverlay.delta, for batches sequenced ahead of the
+        committed state) like `commit`: refused unless changes.base_root is the committed root."""
         with _transaction(self._conn):
             self._check_head(batch, changes.base_root)
             self._write_changes(changes)
             self._conn.execute("INSERT INTO roots(batch, root) VALUES(?, ?)", (batch, str(changes.root)))
             if extra is not None:
                 extra(self._conn)
-        overlay._committed = True  # the manager that made the overlay marks it spent
         return changes.root
 
     def _check_head(self, batch: int, base_root: int) -> None:
@@ -347,6 +354,7 @@ class StateOverlay:
         self._accounts: dict[int, Account] = {}
         self._nodes: dict[NodeKey, int] = {}
         self._base: dict[NodeKey, int] = {(manager.depth, 0): base_root}
+        self._log: list[int] = []
 
     @property
     def depth(self) -> int:
@@ -393,6 +401,7 @@ class StateOverlay:
         node = account.leaf()
         siblings = self._nodes_at(sibling_keys(idx, self._depth))
         self._accounts[idx] = account
+        self._log.append(idx)
         self._nodes[(0, idx)] = node
         for level, sibling in enumerate(siblings):
             node = node_hash(sibling, node) if idx >> level & 1 else node_hash(node, sibling)
@@ -402,6 +411,18 @@ class StateOverlay:
     def changes(self) -> StateChanges:
         """The accounts and nodes set since the overlay was made (copies)."""
         return StateChanges(self.base_root, self.root(), dict(self._accounts), dict(self._nodes))
+
+    def mark(self) -> tuple[int, int]:
+        """A point in the overlay's history (for `delta`): sets so far, and the root now."""
+        return len(self._log), self.root()
+
+    def delta(self, since: tuple[int, int]) -> StateChanges:
+        """The accounts set after the mark `since`, and their paths, as they are now: one
+        batch's changes when taken at its end (StateManager.commit_changes writes them)."""
+        start, base = since
+        touched = sorted(set(self._log[start:]))
+        nodes = {(lv, i >> lv): self._nodes[(lv, i >> lv)] for i in touched for lv in range(self._depth + 1)}
+        return StateChanges(base, self.root(), {i: self._accounts[i] for i in touched}, nodes)
 
     def _nodes_at(self, keys: list[NodeKey]) -> list[int]:
         """The overlay's nodes at keys: its own, else the base's (fetched once, then cached)."""

@@ -204,7 +204,8 @@ def decode(data: bytes) -> Tx:
         raise TxDecodeError("", f"expected bytes, got {type(data).__name__}")
     data = bytes(data)
     if len(data) != ENCODED_BYTES:
-        raise TxDecodeError("", f"expected {ENCODED_BYTES} bytes ({len(WORDS)} words of {WORD_BYTES}), got {len(data)}")
+        shape = f"{len(WORDS)} words of {WORD_BYTES}"
+        raise TxDecodeError("", f"expected {ENCODED_BYTES} bytes ({shape}), got {len(data)}")
     words = [int.from_bytes(data[i:i + WORD_BYTES], "big") for i in range(0, ENCODED_BYTES, WORD_BYTES)]
     for name, value in zip(WORDS, words):
         if value >= R:

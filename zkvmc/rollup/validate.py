@@ -62,11 +62,17 @@ class _Plan:
     """The two updates of a slot: indices, accounts before and after."""
 
     sender: int
+    """The index updated first (`from`)."""
     sender_before: Account
+    """The sender before the slot."""
     sender_after: Account
+    """The sender after its update."""
     receiver: int
+    """The index updated second (`to`)."""
     receiver_before: Account
+    """The receiver after the sender update (the sender itself when to == from)."""
     receiver_after: Account
+    """The receiver after its update."""
 
 
 # ---- the rules -----------------------------------------------------------------------------------
@@ -76,7 +82,8 @@ def _check_kind_and_fields(tx: Tx) -> None:
     """The program's read_tx and check_kind, in its order: a known kind, amount < 2^64, unused
     fields 0 (and no signature on a kind that is not signed), then the kind's own rules."""
     if not isinstance(tx.kind, Kind):
-        raise TxRejected("bad-kind", f"kind {int(tx.kind)} is none of 0 no-op, 1 deposit, 2 transfer, 3 withdrawal")
+        raise TxRejected("bad-kind", f"kind {int(tx.kind)} is none of 0 no-op, 1 deposit, 2 transfer, "
+                                     "3 withdrawal")
     if tx.amount >= U64:
         raise TxRejected("amount-range", f"the amount {tx.amount} is not below 2^64")
     unused = {
@@ -116,9 +123,11 @@ def _pay(tx: Tx, account: Account, chain_id: int) -> Account:
     if fault is not None:
         raise TxRejected("bad-signature", f"the signature is not account {tx.sender}'s: {fault}")
     if tx.nonce < account.nonce:
-        raise TxRejected("nonce-replayed", f"nonce {tx.nonce} was used already (account {tx.sender} is at {account.nonce})")
+        raise TxRejected("nonce-replayed",
+                         f"nonce {tx.nonce} was used already (account {tx.sender} is at {account.nonce})")
     if tx.nonce > account.nonce:
-        raise TxRejected("nonce-future", f"nonce {tx.nonce} is ahead of account {tx.sender}'s nonce {account.nonce}")
+        raise TxRejected("nonce-future",
+                         f"nonce {tx.nonce} is ahead of account {tx.sender}'s nonce {account.nonce}")
     if account.balance < tx.amount:
         raise TxRejected("overdraft", f"account {tx.sender} holds {account.balance}, less than {tx.amount}")
     if account.nonce + 1 >= U64:
@@ -130,7 +139,8 @@ def _credit(tx: Tx, account: Account) -> Account:
     """The receiver after the slot's credit (unchanged unless a deposit or transfer)."""
     if tx.kind == Kind.TRANSFER:
         if account.is_empty:
-            raise TxRejected("receiver-empty", f"account {tx.receiver} does not exist (transfers go to existing accounts)")
+            raise TxRejected("receiver-empty",
+                             f"account {tx.receiver} does not exist (transfers go to existing accounts)")
     elif tx.kind == Kind.DEPOSIT:
         if account.is_empty:
             account = Account(tx.d1, tx.d2, 0, 0)
@@ -157,9 +167,12 @@ def _plan(tx: Tx, view: StateView, chain_id: int) -> _Plan:
     return _Plan(tx.sender, sender_before, sender_after, tx.receiver, receiver_before, receiver_after)
 
 
+_KIND_TEXT = {Kind.NOOP: "no-op", Kind.DEPOSIT: "deposit", Kind.TRANSFER: "transfer", Kind.WITHDRAW: "withdrawal"}
+
+
 def _kind_name(tx: Tx) -> str:
     """"no-op", "deposit", "transfer" or "withdrawal"."""
-    return {Kind.NOOP: "no-op", Kind.DEPOSIT: "deposit", Kind.TRANSFER: "transfer", Kind.WITHDRAW: "withdrawal"}[Kind(tx.kind)]
+    return _KIND_TEXT[Kind(tx.kind)]
 
 
 # ---- the API ---------------------------------------------------------------------------------------
