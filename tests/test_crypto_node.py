@@ -119,3 +119,22 @@ def test_identity_refused_by_both(oracle: dict[str, Any]) -> None:
 def test_poseidon_n_matches(oracle: dict[str, Any]) -> None:
     assert [str(poseidon(xs)) for xs in POSEIDON_INPUTS] == oracle["hashes"]
     assert {len(xs) for xs in POSEIDON_INPUTS} == set(range(1, 7))
+
+
+def test_circomlibjs_signatures_pass_the_eddsa_instruction(oracle: dict[str, Any]) -> None:
+    """Signatures circomlibjs made pass `eddsa` in the VM and in the compiled circuit; the same
+    signatures over message + 1 fault in both."""
+    from test_compiler_support import asm, evaluate
+    from zkvmc.artifacts.inputs import Inputs
+    from zkvmc.compiler import compile_program
+    from zkvmc.vm import run
+
+    src = ".public 6\n" + "".join(f"read r{i}\n" for i in range(1, 7)) + "eddsa r1, r2, r3, r4, r5, r6\n"
+    program = asm(src)
+    circuit = compile_program(program, 2)
+    for k, m, theirs in list(zip(KEYS, MSGS, oracle["sig"]))[:3]:
+        ax, ay = prv2pub(k)
+        for msg, good in ((m, True), ((m + 1) % R, False)):
+            inputs = Inputs((ax, ay, int(theirs["S"]), int(theirs["R8"][0]), int(theirs["R8"][1]), msg), ())
+            assert (run(program, inputs).fault is None) == good
+            assert (evaluate(circuit, inputs).unsatisfied is None) == good
