@@ -10,7 +10,7 @@ OUT     := demo-out
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[dev,fast]'
+	$(BIN)/pip install -q -e '.[dev,fast,rollup]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -47,7 +47,7 @@
 .const CREDITS 12                 ; 1 for a deposit or a transfer
 .const DEPOSIT 13
 .const WITHDRAW 14
-.const OLD_LEAF 15
+.const INDEX 15                   ; the index `update` checks the path against
 .const OUT 64                     ; s0, s1, s2 of slot s at OUT + 3s
 
         read r0
@@ -190,12 +190,12 @@ level:  secret r6                 ; sibling
 
 ; ---- update: r1 = old leaf, r2 = new leaf, r0 = the index; the old leaf must be in the tree
 update:
-        store [OLD_LEAF], r0      ; (reuses the cell: the old leaf is in r1)
+        store [INDEX], r0
         call path
         load r0, [ROOT]
         assert_eq r1, r0          ; the account is what the tree holds
         store [ROOT], r2
-        load r0, [OLD_LEAF]
+        load r0, [INDEX]
         assert_eq r3, r0          ; at the index the transaction names
         ret
 

@@ -159,12 +159,6 @@ class BatchProcessor:
             raise InputError(f"{len(txs)} transactions do not fit a batch of {self.config.batch}")
         return list(txs) + [noop()] * (self.config.batch - len(txs))
 
-    def check(self, txs: Sequence[Tx]) -> int:
-        """The root these transactions would lead to, checking them without proving (TxRejected)."""
-        overlay = self.state.overlay()
-        build_inputs(self.pad(txs), overlay, self.config.chain_id, self.state.last_batch() + 1)
-        return overlay.root()
-
     def process_batch(self, txs: Sequence[Tx], old_root: int,
                       extra: Callable[[sqlite3.Connection], None] | None = None) -> tuple[int, Proof]:
         """Check, execute, prove, verify and commit one batch; gives (new root, proof)."""
