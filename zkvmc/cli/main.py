@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "export-verifier": "evm_cmds", "export-bridge": "evm_cmds", "calldata": "evm_cmds",
     "wallet": "wallet_cmds",
     "rollup": "rollup_cmds",
+    "node": "node_cmds",
+    "l1": "l1_cmds",
 }
 """Command name -> the zkvmc.cli module whose register() defines it."""
 

@@ -244,6 +244,130 @@ def withdrawal_cmd(key_file: str, sender: str, amount: str, l1_address: str, non
     _sign_and_write(key_file, tx, _chain_id(chain_id), output)
 
 
+# ---- L1 deposits (zkvmc.l1) --------------------------------------------------------------------
+
+
+def _deposit_payer(l1_key: str | None, dev_keys: tuple[str, ...]) -> str:
+    """The L1 key paying a deposit: --l1-key, else a devnet's dev_keys[1]."""
+    if l1_key is not None:
+        return l1_key
+    if len(dev_keys) < 2:
+        raise InputError("--l1-key is required (l1.json has no devnet keys: this is not a devnet)")
+    return dev_keys[1]
+
+
+@wallet_group.command("deposit")
+@click.option("--l1", "l1_path", default="l1.json", show_default=True, type=click.Path(dir_okay=False),
+              help="The rollup's l1.json (zkvmc l1 devnet / deploy).")
+@click.option("--amount", required=True, metavar="AMOUNT",
+              help="ETH to deposit, with a unit: 1ether, 0.5ether, 250gwei (whole gwei; no unit: wei).")
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False),
+              help="Your rollup key file: the L2 account belongs to its public key.")
+@click.option("--l1-key", "l1_key", default=None, metavar="HEX_OR_FILE",
+              help="The L1 private key paying (default on a devnet: l1.json's dev_keys[1]).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def deposit_cmd(l1_path: str, amount: str, key_file: str, l1_key: str | None, as_json: bool) -> None:
+    """Deposit ETH from L1 into your rollup account (created for a new key); prints its index."""
+    from zkvmc.crypto.eddsa import prv2pub
+    from zkvmc.l1.bridge import BridgeClient
+    from zkvmc.l1.chain import load_key
+    from zkvmc.l1.config import read_info
+    from zkvmc.l1.units import parse_deposit
+
+    wei = _option_value("--amount", amount, parse_deposit)
+    ax, ay = prv2pub(_load_key(key_file))
+    info = read_info(l1_path)
+    payer = load_key(_deposit_payer(l1_key, info.dev_keys), "--l1-key")
+    tx_hash, dep = BridgeClient(info, payer).deposit(ax, ay, wei)
+    result = {"account": dep.account, "queue_index": dep.queue_index, "amount_gwei": str(dep.amount),
+              "tx": tx_hash, "block": dep.block}
+    if as_json:
+        out(json.dumps(result))
+    else:
+        for name, value in result.items():
+            out(f"{name}: {value}")
+    err(f"deposit queued on L1: {dep.amount} gwei to account {dep.account} (queue index {dep.queue_index})")
+
+
+# ---- talking to a node (zkvmc.node.client) -------------------------------------------------------
+
+_NODE_HELP = "The node's URL, e.g. http://127.0.0.1:8000."
+
+
+def _submit_signed(node_url: str, key_file: str, build: Callable[[int, int], Tx], as_json: bool) -> None:
+    """Find the key's account and pending nonce on the node, sign build(index, nonce) with the
+    node's chain id, submit it, print its hash (exit 1 with the code and reason if refused)."""
+    from zkvmc.crypto.eddsa import prv2pub
+    from zkvmc.node.client import NodeClient
+    from zkvmc.rollup.transactions import signed, to_json
+
+    prv = _load_key(key_file)
+    ax, ay = prv2pub(prv)
+    with NodeClient(node_url) as node:
+        chain_id = node.chain_id()
+        index = node.find_account(ax, ay)
+        if index is None:
+            raise NegativeResult(f"{key_file}: no account on the node holds this key (deposit on L1 first)")
+        nonce = int(node.account(index)["pending"]["nonce"])
+        stx = signed(build(index, nonce), prv, chain_id)
+        ack = node.submit(to_json(stx))
+    out(json.dumps(ack) if as_json else ack["hash"])
+    err(f"accepted: account {index}, nonce {nonce}, position {ack['position']} in the mempool")
+
+
+@wallet_group.command("send")
+@click.option("--node", "node_url", required=True, metavar="URL", help=_NODE_HELP)
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Your key file.")
+@click.option("--to", "receiver", required=True, metavar="INDEX", help="The receiving account's index.")
+@click.option("--amount", required=True, metavar="N", help="The amount (gwei), below 2^64.")
+@click.option("--json", "as_json", is_flag=True, help="Print the node's answer as JSON.")
+def send_cmd(node_url: str, key_file: str, receiver: str, amount: str, as_json: bool) -> None:
+    """Sign a transfer with your key's pending nonce and submit it to a node; prints its hash."""
+    from zkvmc.rollup.transactions import transfer
+
+    to = _bounded("--to", receiver, _INDEX_LIMIT, "2^32")
+    value = _bounded("--amount", amount, 1 << 64, "2^64")
+    _submit_signed(node_url, key_file, lambda index, nonce: transfer(index, to, value, nonce), as_json)
+
+
+@wallet_group.command("withdraw")
+@click.option("--node", "node_url", required=True, metavar="URL", help=_NODE_HELP)
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Your key file.")
+@click.option("--amount", required=True, metavar="N", help="The amount (gwei), below 2^64.")
+@click.option("--to", "address", required=True, metavar="0xADDRESS", help="The L1 address paid: 40 hex digits.")
+@click.option("--json", "as_json", is_flag=True, help="Print the node's answer as JSON.")
+def withdraw_cmd(node_url: str, key_file: str, amount: str, address: str, as_json: bool) -> None:
+    """Sign a withdrawal to an L1 address and submit it to a node; prints its hash."""
+    from zkvmc.crypto.keys import parse_hex
+    from zkvmc.rollup.transactions import withdrawal
+
+    l1 = int.from_bytes(_option_value("--to", address, lambda t: parse_hex(t, 20)), "big")
+    value = _bounded("--amount", amount, 1 << 64, "2^64")
+    _submit_signed(node_url, key_file, lambda index, nonce: withdrawal(index, l1, value, nonce), as_json)
+
+
+@wallet_group.command("status")
+@click.option("--node", "node_url", required=True, metavar="URL", help=_NODE_HELP)
+@click.argument("tx_hash")
+@click.option("--json", "as_json", is_flag=True, help="Print the node's answer as JSON.")
+def status_cmd(node_url: str, tx_hash: str, as_json: bool) -> None:
+    """A transaction's way to L1: pending, sealed, proven, l1-sent, committed (exit 1 if unknown)."""
+    from zkvmc.node.client import NodeClient
+
+    if not (tx_hash.startswith("0x") and len(tx_hash) == 66):
+        raise InputError(f"{tx_hash!r}: a transaction hash is 0x and 64 hex digits")
+    with NodeClient(node_url) as node:
+        view = node.tx(tx_hash)
+    if as_json:
+        out(json.dumps(view))
+        return
+    l1 = view.get("l1") or {}
+    for name, value in (("status", view["status"]), ("batch", view["batch"]), ("l1_tx", l1.get("tx")),
+                        ("l1_block", l1.get("block"))):
+        if value is not None:
+            out(f"{name}: {value}")
+
+
 def register(group: click.Group) -> None:
     """Add the wallet group to the zkvmc group."""
     group.add_command(wallet_group)
