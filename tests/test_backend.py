@@ -86,6 +86,19 @@ def test_g2_msm_matches_the_naive_reference(name: str) -> None:
     assert be.g2_msm(P2, ks) != expected
 
 
+@pytest.mark.skipif("mcl" not in BACKENDS, reason="mcl not installed")
+def test_mcl_msms_longer_than_a_chunk_are_summed_from_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mcl's MSM runs in chunks (its table lives on the stack); chunked sums equal the reference."""
+    import zkvmc.backend.mcl as mcl
+
+    be, rng = get_backend("mcl"), random.Random(3)
+    monkeypatch.setattr(mcl, "MSM_CHUNK", 4)
+    k1, k2 = _scalars(rng, len(P1)), _scalars(rng, len(P2))
+    assert be.g1_msm(P1, k1) == _ints(_ref_msm(G1, P1, k1))
+    assert be.g2_msm(P2, k2, 2) == _ints(_ref_msm(G2, P2, k2))
+    assert be.g1_msm(P1[:8] * 2, [1] * 8 + [-1] * 8) is None  # chunks that cancel: infinity
+
+
 @pytest.mark.parametrize("name", BACKENDS)
 def test_msm_length_mismatch_is_an_error(name: str) -> None:
     with pytest.raises(ValueError, match="points but"):
