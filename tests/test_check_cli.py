@@ -1,5 +1,6 @@
 """`zkvmc check`: broken hand-built circuits are flagged with the wire, constraint and line;
-clean twins and every example program pass."""
+clean twins, every example program and the rollup program (compiled small) pass; a circuit the
+analysis cannot decide is inconclusive, never clean. circom circuits: test_circom_validator.py."""
 
 from __future__ import annotations
 
@@ -152,3 +153,68 @@ def test_tampered_witness_names_the_constraint(tmp_path, capsys) -> None:
     (tmp_path / "w.json").write_text(json.dumps(obj))
     code, out, _ = zkvmc(capsys, "check", str(tmp_path / "c.json"), "-w", str(tmp_path / "w.json"))
     assert code == 1 and "unsatisfied" in out and "fib.asm:" in out and "A = " in out
+
+
+# --- the determinism verdicts: inconclusive is never clean ------------------------------------
+
+def cube_root() -> Circuit:
+    """out³ = x (out·out = t, t·out = x): three cube roots in F_r, which neither propagation nor
+    the repair search can decide. Wires: 1 out, 2 x (public input), 3 t."""
+    steps = [inp(2, 0, 0)]
+    cons = [(lc(w1=1), lc(w1=1), lc(w3=1)), (lc(w3=1), lc(w1=1), lc(w2=1))]
+    return circuit(4, 1, 1, cons, steps)
+
+
+def test_undecided_wires_make_the_check_inconclusive(tmp_path, capsys) -> None:
+    from zkvmc.artifacts.circuit_file import circuit_digest
+    from zkvmc.artifacts.witness_file import Witness, write_witness
+
+    c = cube_root()
+    write_circuit(str(tmp_path / "c.json"), c)
+    write_witness(str(tmp_path / "w.json"), Witness((1, 2, 8, 4), circuit_digest(c)))
+    code, out, err = zkvmc(capsys, "check", str(tmp_path / "c.json"), "-w", str(tmp_path / "w.json"), "--json")
+    report = json.loads(out)
+    assert code == 1 and report["verdict"] == "inconclusive" and not report["clean"]
+    assert [(f["kind"], f["severity"], f["wire"]) for f in report["findings"]] == [
+        ("undetermined", "unknown", 1), ("undetermined", "unknown", 3)]
+    assert "inconclusive: 0 finding(s), 2 undetermined" in err and "clean" not in err
+    code, out, err = zkvmc(capsys, "check", str(tmp_path / "c.json"), "-w", str(tmp_path / "w.json"),
+                           "--allow-unknown")
+    assert code == 0 and "undetermined" in out and "inconclusive" in err
+
+
+def test_sym_file_errors_are_exit_2(tmp_path, capsys) -> None:
+    write_circuit(str(tmp_path / "c.json"), square_output(True))
+    (tmp_path / "in.json").write_text('{"public": ["3"]}')
+    (tmp_path / "bad.sym").write_text("1,1,0,main.out\nnot a line\n")
+    code, _, err = zkvmc(capsys, "check", str(tmp_path / "c.json"), "-i", str(tmp_path / "in.json"),
+                         "--sym", str(tmp_path / "bad.sym"))
+    assert code == 2 and "bad.sym: line 2" in err
+    (tmp_path / "big.sym").write_text("1,9,0,main.out\n")
+    code, _, err = zkvmc(capsys, "check", str(tmp_path / "c.json"), "--sym", str(tmp_path / "big.sym"))
+    assert code == 2 and "another circuit" in err
+    (tmp_path / "ok.sym").write_text("1,1,0,main.out\n2,2,0,main.x\n3,3,0,main.t\n")
+    code, out, _ = zkvmc(capsys, "check", str(tmp_path / "c.json"), "-i", str(tmp_path / "in.json"),
+                         "--sym", str(tmp_path / "ok.sym"))
+    assert code == 0 and out == ""
+
+
+def test_rollup_program_compiled_small_is_clean(tmp_path, capsys) -> None:
+    """programs/rollup/rollup.asm at DEPTH=2, BATCH=1, checked on a deposit into account 1."""
+    from zkvmc.crypto.eddsa import prv2pub
+    from zkvmc.hash.poseidon import poseidon
+
+    ax, ay = prv2pub(bytes(range(32)))
+    z1 = poseidon([0, 0])
+    tx = [1, 0, 1, 5, 0, ax, ay, 0, 0, 0]              # deposit of 5 into account 1, key (ax, ay)
+    sender = [0, 0, 0, 0] + [0, 0, z1, 0]              # empty account 0, path: (sibling, bit) x 2
+    receiver = [0, 0, 0, 0] + [0, 1, z1, 0]            # empty account 1
+    inputs = {"public": [str(poseidon([z1, z1])), "1"], "private": [str(x) for x in tx + sender + receiver]}
+    (tmp_path / "in.json").write_text(json.dumps(inputs))
+    circ = str(tmp_path / "rollup.json")
+    asm = os.path.join(PROGRAMS, "rollup", "rollup.asm")
+    assert zkvmc(capsys, "compile", asm, "-D", "DEPTH=2", "-D", "BATCH=1", "-o", circ)[0] == 0
+    code, out, err = zkvmc(capsys, "check", circ, "-i", str(tmp_path / "in.json"), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["verdict"] == "clean", report["findings"][:3]
+    assert report["findings"] and all(f["kind"] == "free-hint" for f in report["findings"])

@@ -247,3 +247,27 @@ def test_chain_output_pinned_only_with_every_bit_checked() -> None:
     assert all(v > 3 + 12 * 7 for v in loose if v != 1)  # earlier blocks stay pinned
     # without holding the private 'byte' values the output is (rightly) not determined
     assert 1 in unpinned_wires(clean, wc, range(clean.n_wires))
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=2**32))
+def test_shape_findings_match_keying_every_constraint(seed: int) -> None:
+    """validate_constraints keys only constraints that could repeat an earlier one (same wire
+    sets); it must find exactly what keying every constraint finds."""
+    from zkvmc.r1cs.optimise import constraint_key
+
+    r1cs, _ = random_system(seed)
+    want, seen = [], {}
+    for k, c in enumerate(r1cs.constraints):
+        key = constraint_key(dict(c.a), dict(c.b), dict(c.c))
+        if key is None:
+            want.append(("trivial", k))
+        elif key[0] == "lin" and all(w == 0 for w, _ in key[1]):
+            want.append(("always-false", k))
+        elif key in seen:
+            want.append(("duplicate", k))
+        else:
+            seen[key] = k
+    got = [(f.kind, f.constraint) for f in validate_constraints(r1cs)
+           if f.kind in ("trivial", "always-false", "duplicate")]
+    assert got == want

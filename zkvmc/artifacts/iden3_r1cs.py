@@ -48,7 +48,8 @@ class R1csHeader:
     n_pub_in: int
     """nPubIn: public inputs, the next wires."""
     n_prv_in: int
-    """nPrvIn: private inputs, the wires right after the public ones (informational in snarkjs)."""
+    """nPrvIn: private inputs, the wires right after the public ones (informational in snarkjs;
+    after circom --O2 some may have been substituted away, so it can exceed the wires left)."""
     n_labels: int
     """nLabels: number of signal labels the wire map points into."""
     n_constraints: int
@@ -134,7 +135,9 @@ def parse_header(path: str, body: bytes) -> R1csHeader:
     n_wires = _bounded(path, w + "nWires", cur.u32("nWires"), 1, 0xFFFFFFFF)
     n_out = _bounded(path, w + "nPubOut", cur.u32("nPubOut"), 0, n_wires - 1)
     n_in = _bounded(path, w + "nPubIn", cur.u32("nPubIn"), 0, n_wires - 1 - n_out)
-    n_prv = _bounded(path, w + "nPrvIn", cur.u32("nPrvIn"), 0, n_wires - 1 - n_out - n_in)
+    # circom --O2 can substitute a private input away: nPrvIn then counts more inputs than
+    # the wires left after the public ones (snarkjs ignores it; zkvmc.audit accounts for it).
+    n_prv = cur.u32("nPrvIn")
     n_labels = _bounded(path, w + "nLabels", cur.u64("nLabels"), n_wires, MAX_LABELS)
     n_constraints = cur.u32("nConstraints")
     cur.done()

@@ -5,19 +5,21 @@ outside [1, r), unsorted terms), wires no constraint uses (an unused public wire
 output or an ignored input: the proof does not bind it), constraints that hold for every
 assignment or for none, and duplicates (up to A/B swap and scalars, as the optimiser sees them).
 
-unpinned_wires is the determinism check (the "under-constrained circuit" bug class of circom
-audits; cf. Pailoor et al., "Automated Detection of Under-Constrained Circuits in Zero-Knowledge
-Proofs", PLDI 2023):
-starting from a satisfying assignment, it changes one wire and repairs the violated constraints
-by solving for wires that appear linearly in them, with the public inputs held fixed. Success
-exhibits a second satisfying assignment, so a reported wire is certainly not determined by the
-inputs; failure after a few randomised trials is evidence, not proof, that the wire is pinned.
+unpinned_wires / free_wires / second_assignment are the randomised search for a second
+satisfying assignment (the "under-constrained circuit" bug class of circom audits; cf. Pailoor
+et al., "Automated Detection of Under-Constrained Circuits in Zero-Knowledge Proofs", PLDI
+2023): starting from a satisfying assignment, change one wire and repair the violated
+constraints by solving for wires that appear linearly in them, with the public inputs (or the
+`fixed` wires) held. Success exhibits a second satisfying assignment, so a reported wire is
+certainly not determined by the inputs; failure is no proof. zkvmc.audit.determinism uses it
+as its last stage, after the proofs of uniqueness (docs/validator.md).
 """
 
 from __future__ import annotations
 
 import heapq
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from zkvmc.field import R
@@ -55,22 +57,34 @@ MAX_REPAIRS = 5000
 """Most constraints one move of the determinism check repairs before giving up."""
 
 
+def _well_typed(lc: object) -> bool:
+    """Whether lc is a tuple of (int, int) pairs."""
+    if type(lc) is not tuple:
+        return False
+    for t in lc:
+        if type(t) is not tuple or len(t) != 2 or type(t[0]) is not int or type(t[1]) is not int:
+            return False
+    return True
+
+
 def _term_findings(lc: object, n_wires: int, k: int, side: str) -> list[Finding]:
     """Findings about one LC of constraint k."""
-    if not isinstance(lc, tuple) or not all(
-            isinstance(t, tuple) and len(t) == 2 and all(type(x) is int for x in t) for t in lc):
+    if not _well_typed(lc):
         return [Finding("malformed-lc", f"constraint {k}: {side} is not a tuple of (wire, coeff) "
                         "integer pairs", None, k)]
     out = []
-    for w, c in lc:
+    prev = -1
+    unsorted = False
+    for w, c in lc:  # type: ignore[union-attr]
         if not 0 <= w < n_wires:
             out.append(Finding("wire-out-of-range", f"constraint {k}: {side} uses wire {w}, "
                                f"outside [0, {n_wires})", w, k))
         if not 0 < c < R:
             out.append(Finding("bad-coefficient", f"constraint {k}: {side} coefficient {c} of "
                                f"wire {w} is not in [1, r)", w, k))
-    wires = [w for w, _ in lc]
-    if any(a >= b for a, b in zip(wires, wires[1:])):
+        unsorted |= w <= prev
+        prev = w
+    if unsorted:
         out.append(Finding("unsorted-lc", f"constraint {k}: {side} wires are not strictly "
                            "ascending (unsorted or repeated)", None, k))
     return out
@@ -103,8 +117,29 @@ def _unused_findings(r1cs: R1CS, used: set[int]) -> list[Finding]:
     return out
 
 
-def _shape_findings(k: int, con: Constraint, seen: dict[tuple, int]) -> list[Finding]:
-    """Trivially true, never true or duplicate constraint k (seen: key -> first index)."""
+def _quadratic_signature(con: Constraint) -> tuple | None:
+    """For a constraint with a non-constant wire in both A and B (never trivial or false),
+    its wire sets up to A/B swap: two such constraints can only be duplicates if these are
+    equal, which spares computing the normalised key of every constraint. None otherwise."""
+    wa = tuple(w for w, _ in con.a)
+    wb = tuple(w for w, _ in con.b)
+    if wa in ((), (0,)) or wb in ((), (0,)):
+        return None
+    return (min(wa, wb), max(wa, wb), tuple(w for w, _ in con.c))
+
+
+def _shape_findings(k: int, con: Constraint, seen: dict[tuple, int],
+                    quads: dict[tuple, list[int]], cons: tuple[Constraint, ...]) -> list[Finding]:
+    """Trivially true, never true or duplicate constraint k (seen: key -> first index;
+    quads: quadratic signature -> constraints whose keys are not computed yet)."""
+    sig = _quadratic_signature(con)
+    if sig is not None:
+        if sig not in quads:
+            quads[sig] = [k]
+            return []
+        for j in quads[sig]:  # a possible duplicate: key the earlier one now
+            seen.setdefault(constraint_key(dict(cons[j].a), dict(cons[j].b), dict(cons[j].c)), j)
+        quads[sig] = []
     key = constraint_key(dict(con.a), dict(con.b), dict(con.c))
     if key is None:
         return [Finding("trivial", f"constraint {k} holds for every assignment", None, k)]
@@ -122,6 +157,7 @@ def validate_constraints(r1cs: R1CS) -> list[Finding]:
     out = _layout_findings(r1cs)
     used: set[int] = set()
     seen: dict[tuple, int] = {}
+    quads: dict[tuple, list[int]] = {}
     for k, con in enumerate(r1cs.constraints):
         lc_out = [f for side, lc in zip("ABC", (con.a, con.b, con.c))
                   for f in _term_findings(lc, r1cs.n_wires, k, side)]
@@ -130,7 +166,7 @@ def validate_constraints(r1cs: R1CS) -> list[Finding]:
             continue
         used.update(w for lc in (con.a, con.b, con.c) for w, _ in lc if w)
         if not lc_out:
-            out += _shape_findings(k, con, seen)
+            out += _shape_findings(k, con, seen, quads, r1cs.constraints)
     return out + _unused_findings(r1cs, used)
 
 
@@ -271,19 +307,24 @@ def _occurrences(r1cs: R1CS) -> list[list[int]]:
 
 
 class _Search:
-    """What every move of one unpinned_wires / second_assignment call shares."""
+    """What every move of one unpinned_wires / second_assignment call shares (also used by
+    zkvmc.audit.determinism, which adds the wires it proved unique to `fixed`)."""
 
     def __init__(self, r1cs: R1CS, w_valid: list[int] | tuple[int, ...], trials: int,
-                 seed: int, hold: tuple[int, ...] = ()) -> None:
+                 seed: int, hold: Iterable[int] = (), fixed: Iterable[int] | None = None) -> None:
+        """fixed, when given, replaces the default held wires (0, the public inputs, hold)."""
         self.base = list(w_valid)
         if not is_satisfied(r1cs, self.base):
             raise ValueError("the determinism check needs an assignment that satisfies the system")
         self.r1cs, self.trials, self.rng = r1cs, trials, random.Random(seed)
-        self.fixed = {0, *range(r1cs.n_outputs + 1, r1cs.n_public + 1), *hold}
+        self.fixed = ({0, *range(r1cs.n_outputs + 1, r1cs.n_public + 1), *hold} if fixed is None
+                      else {0, *fixed})
         self.occ = _occurrences(r1cs)
         self.bent = _bent(r1cs)
         # A repair cascade longer than this is abandoned (the wire then counts as pinned).
         self.budget = min(4 * len(r1cs.constraints) + 16, MAX_REPAIRS)
+        self.spent = 0
+        """Wires moved over every attempt so far (the work done, for callers' budgets)."""
 
     def check_wires(self, wires: list[int] | range) -> None:
         """Reject wire indices outside the system."""
@@ -296,7 +337,9 @@ class _Search:
             return None
         for value, rng in _attempts(self.r1cs, self.base, self.occ, v, self.rng, self.trials):
             trial = _Trial(self.r1cs, self.base, self.occ, self.fixed)
-            if _move(trial, v, value, rng, self.budget, self.bent):
+            ok = _move(trial, v, value, rng, self.budget, self.bent)
+            self.spent += len(trial.cur)
+            if ok:
                 return {u: x for u, x in trial.cur.items() if x != self.base[u]}
         return None
 
@@ -348,3 +391,7 @@ def free_wires(r1cs: R1CS, w_valid: list[int] | tuple[int, ...], order: list[int
         if moved:
             out.append((v, moved))
     return out
+
+
+RepairSearch = _Search
+"""The randomised perturbation-and-repair search, for callers outside this module."""
