@@ -5,8 +5,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 OUT     := demo-out
+ROLLUP_OUT := rollup-demo-out
 
-.PHONY: install node demo test test-fast bench clean
+.PHONY: install node demo rollup-demo test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +26,10 @@ node: $(NODE_STAMP)
 demo: $(STAMP)
 	@bash scripts/demo.sh $(BIN) $(OUT)
 
+# The rollup on a local chain: anvil (npm) + bridge, the node, wallets; three batches on L1.
+rollup-demo: $(STAMP) node
+	@bash scripts/rollup_demo.sh $(BIN) $(ROLLUP_OUT)
+
 test: $(STAMP) node
 	$(BIN)/python -m pytest -q
 
@@ -32,7 +37,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not node"
 
 bench: $(STAMP) node
-	$(BIN)/pip install -q -e ".[dev,fast,bench]" && $(BIN)/python bench/run_all.py
+	$(BIN)/pip install -q -e ".[dev,fast,rollup,bench]" && $(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules $(OUT) .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules $(OUT) $(ROLLUP_OUT) .pytest_cache .hypothesis
