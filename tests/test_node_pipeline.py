@@ -125,3 +125,35 @@ def test_a_bridge_of_another_rollup_or_a_bad_config_is_refused(funded_template: 
         Node(folder, bridge, config(batch=3), prover=prover_pool)
     with pytest.raises(InputError, match="ZKVMC_NODE_CRASH"):
         config(crash_at="sometime")
+
+
+class DyingProver:
+    """A prover whose every job ends with its worker dead (as a batch that crashes mcl would)."""
+
+    def __init__(self) -> None:
+        self.submitted: list[int] = []
+        self.restarts = 0
+
+    def submit(self, folder: str, sealed: Any) -> Any:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.submitted.append(sealed.number)
+        out: Future[Any] = Future()
+        out.set_exception(BrokenProcessPool("a worker died"))
+        return out
+
+    def restart(self) -> None:
+        self.restarts += 1
+
+
+def test_a_batch_that_keeps_killing_its_worker_stops_the_pipeline(funded_template: Path, tmp_path: Path) -> None:
+    from zkvmc.node.pipeline import MAX_WORKER_DEATHS
+
+    folder, bridge = funded_rollup(funded_template, tmp_path / "r")
+    prover = DyingProver()
+    with Node(folder, bridge, config(batch=1, max_wait=3600), prover=prover) as node:
+        node.submit(pay(ALICE, 1, 2, 1, 0)).result()
+        wait_for(lambda: health(node)["status"] == "error", 20, message="the pipeline giving up")
+        assert "died" in str(health(node))
+    assert prover.submitted == [2] * MAX_WORKER_DEATHS and prover.restarts == MAX_WORKER_DEATHS

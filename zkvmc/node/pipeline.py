@@ -43,6 +43,10 @@ REBUILD_AFTER = 20_000
 """Sealing-overlay writes after which it is rebuilt from the committed state."""
 
 MAX_PROVE_ATTEMPTS = 3
+MAX_WORKER_DEATHS = 5
+"""A batch in flight when prover workers died this many times stops the pipeline: a death
+breaks every job of the pool, so one is not held against a batch, but a batch that keeps
+killing its worker (out of memory, a native crash) must not be retried for ever."""
 """Proving failures of one batch (other than a dead worker) before the pipeline stops."""
 
 
@@ -69,6 +73,7 @@ class Pipeline:
         self._jobs: dict[int, Future[tuple[dict[str, Any], float]]] = {}
         self._proofs: dict[int, dict[str, Any]] = {}
         self._attempts: dict[int, int] = {}
+        self._deaths: dict[int, int] = {}
         self._next = 1
         self.error: str | None = None
         """The last step's failure (cleared by a step that succeeds), else None."""
@@ -223,7 +228,10 @@ class Pipeline:
                 proof, seconds = fut.result()
             except BrokenProcessPool:
                 broken = True
+                self._deaths[n] = self._deaths.get(n, 0) + 1
                 self._failed(n, "a prover worker died", counts=False)
+                if self._deaths[n] >= MAX_WORKER_DEATHS:
+                    self.fatal = f"prover workers died {self._deaths[n]} times while proving batch {n}"
                 continue
             except Exception as e:  # noqa: BLE001 - counted, retried, then reported
                 self._failed(n, f"{type(e).__name__}: {e}", counts=True)
@@ -238,7 +246,7 @@ class Pipeline:
             for n in list(self._jobs):
                 self._jobs.pop(n).cancel()
         for n in sorted(set(self._sealed) - set(self._jobs) - set(self._proofs)):
-            if self._attempts.get(n, 0) < MAX_PROVE_ATTEMPTS:
+            if self._attempts.get(n, 0) < MAX_PROVE_ATTEMPTS and self._deaths.get(n, 0) < MAX_WORKER_DEATHS:
                 self._submit(n)
         self._metrics.proving.set(len(self._jobs))
 
