@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zkvmc.audit.determinism import analyse
-from zkvmc.audit.fieldmath import binary_solutions, roots, sqrt_mod
+from zkvmc.audit.fieldmath import binary_solutions, roots
+from zkvmc.field import sqrt as sqrt_mod
 from zkvmc.audit.linear import Inconsistent, Space
 from zkvmc.field import R, inv
 from zkvmc.r1cs.check import _Search

@@ -6,32 +6,13 @@ Both answer exactly (no sampling): a root set is every root, a solution list is 
 
 from __future__ import annotations
 
-from zkvmc.field import R
+from zkvmc.field import R, sqrt
 
 HALF = (R - 1) // 2
 ALL = None
 """roots() of the zero polynomial: every value is a root."""
 
 
-def sqrt_mod(a: int) -> int | None:
-    """A square root of a mod r (Tonelli-Shanks; r - 1 = 2^28·odd), or None for a non-square."""
-    a %= R
-    if a == 0:
-        return 0
-    if pow(a, HALF, R) != 1:
-        return None
-    q, m = R - 1, 0
-    while q % 2 == 0:
-        q, m = q // 2, m + 1
-    c, t, x = pow(5, q, R), pow(a, q, R), pow(a, (q + 1) // 2, R)  # 5 is a non-residue mod r
-    while t != 1:
-        i, t2 = 1, t * t % R
-        while t2 != 1:
-            i, t2 = i + 1, t2 * t2 % R
-        b = pow(c, 1 << (m - i - 1), R)
-        m, c = i, b * b % R
-        t, x = t * c % R, x * b % R
-    return x
 
 
 def roots(q: int, l: int, c: int, known_root: int | None = None) -> frozenset[int] | None:
@@ -48,7 +29,7 @@ def roots(q: int, l: int, c: int, known_root: int | None = None) -> frozenset[in
     iq = pow(q, -1, R)
     if known_root is not None:
         return frozenset({known_root % R, (-l * iq - known_root) % R})
-    s = sqrt_mod(l * l - 4 * q * c)
+    s = sqrt(l * l - 4 * q * c)
     if s is None:
         return frozenset()
     i2q = iq * pow(2, -1, R) % R

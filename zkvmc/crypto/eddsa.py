@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from zkvmc.crypto.babyjub import (A, D, SUBORDER, Point, add, is_small_order, mul_base8, mul_fast,
                                   on_curve)
 from zkvmc.crypto.blake512 import blake512
-from zkvmc.field import R
+from zkvmc.field import R, sqrt
 from zkvmc.hash.poseidon import poseidon
 
 PRIVATE_KEY_BYTES = 32
@@ -112,25 +112,6 @@ def verify_poseidon(msg: int, sig: Signature, pub: Point) -> bool:
 # ---- packing (circomlibjs babyJub.packPoint / unpackPoint, eddsa.packSignature) ---------------
 
 
-def _sqrt(a: int) -> int | None:
-    """A square root of a mod r (Tonelli-Shanks; r - 1 = 2^28·odd), or None if a is not a square."""
-    a %= R
-    if a == 0:
-        return 0
-    if pow(a, HALF_R, R) != 1:
-        return None
-    q, m = R - 1, 0
-    while q % 2 == 0:
-        q, m = q // 2, m + 1
-    c, t, x = pow(5, q, R), pow(a, q, R), pow(a, (q + 1) // 2, R)  # 5 is a non-residue mod r
-    while t != 1:
-        i, t2 = 1, t * t % R
-        while t2 != 1:
-            i, t2 = i + 1, t2 * t2 % R
-        b = pow(c, 1 << (m - i - 1), R)
-        m, c = i, b * b % R
-        t, x = t * c % R, x * b % R
-    return x
 
 
 def pack_point(p: Point) -> bytes:
@@ -154,7 +135,7 @@ def unpack_point(b: bytes) -> Point:
     if y >= R:
         raise ValueError("packed point: y is not below r")
     yy = y * y % R
-    x = _sqrt((1 - yy) * pow((A - D * yy) % R, -1, R))
+    x = sqrt((1 - yy) * pow((A - D * yy) % R, -1, R))
     if x is None:
         raise ValueError("packed point: no curve point has this y")
     if x == 0:
@@ -179,4 +160,3 @@ def unpack_signature(b: bytes) -> Signature:
     return Signature(unpack_point(b[:32]), int.from_bytes(b[32:], "little"))
 
 
-assert pow(5, HALF_R, R) == R - 1  # _sqrt's non-residue

@@ -44,6 +44,29 @@ def batch_inv(xs: list[int]) -> list[int]:
     return out
 
 
+MAX_DECIMAL_LEN = 80
+"""Longest decimal string read as a field element (r and q have 77 digits; a few leading zeros
+are tolerated); longer strings are refused before int() sees them."""
+
+
+def is_decimal(text: object, max_len: int = MAX_DECIMAL_LEN) -> bool:
+    """Whether text is a str of 1..max_len ASCII digits 0-9 (str.isdigit alone also takes
+    superscripts and Arabic-Indic digits, which snarkjs and Solidity cannot parse)."""
+    return (isinstance(text, str) and 0 < len(text) <= max_len and text.isascii() and text.isdigit())
+
+
+def parse_decimal(text: object, bound: int | None = None, max_len: int = MAX_DECIMAL_LEN) -> int:
+    """A non-negative integer from an ASCII decimal string, below bound when given.
+
+    Raises ValueError with a short reason (the caller names the file and field)."""
+    if not is_decimal(text, max_len):
+        raise ValueError(f"expected a decimal string (ASCII digits 0-9), found {text!r}"[:120])
+    v = int(text)  # type: ignore[arg-type]
+    if bound is not None and v >= bound:
+        raise ValueError("not below the field modulus")
+    return v
+
+
 def parse_value(text: str | int) -> int:
     """A field element from a JSON integer, a decimal string or a `0x` hex string; reduced mod r.
 
@@ -73,10 +96,39 @@ def parse_canonical(text: str | int) -> int:
     """Like parse_value but rejects values not already in [0, r) (for proof public signals)."""
     if isinstance(text, bool) or not isinstance(text, (str, int)):
         raise ValueError("expected a decimal string")
-    s = text.strip() if isinstance(text, str) else str(text)
-    if not s.isdigit():
-        raise ValueError(f"not a non-negative decimal integer: {text!r}")
-    v = int(s)
+    if isinstance(text, int):
+        v = text
+        if v < 0:
+            raise ValueError(f"not a non-negative decimal integer: {text!r}")
+    else:
+        s = text.strip()
+        if not is_decimal(s):
+            raise ValueError(f"not a non-negative decimal integer: {text!r}"[:120])
+        v = int(s)
     if v >= R:
         raise ValueError(f"value {v} is not below the field modulus r")
     return v
+
+
+def sqrt(a: int) -> int | None:
+    """A square root of a mod r (Tonelli-Shanks; r - 1 = 2^28·odd), or None for a non-square."""
+    a %= R
+    if a == 0:
+        return 0
+    if pow(a, (R - 1) // 2, R) != 1:
+        return None
+    q, m = R - 1, 0
+    while q % 2 == 0:
+        q, m = q // 2, m + 1
+    c, t, x = pow(5, q, R), pow(a, q, R), pow(a, (q + 1) // 2, R)  # 5 is a non-residue mod r (asserted below)
+    while t != 1:
+        i, t2 = 1, t * t % R
+        while t2 != 1:
+            i, t2 = i + 1, t2 * t2 % R
+        b = pow(c, 1 << (m - i - 1), R)
+        m, c = i, b * b % R
+        t, x = t * c % R, x * b % R
+    return x
+
+
+assert pow(5, (R - 1) // 2, R) == R - 1  # sqrt starts from the non-residue 5
