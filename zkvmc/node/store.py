@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from zkvmc.rollup.batch import SealedBatch
-from zkvmc.rollup.state import StateManager
+from zkvmc.rollup.state import StateManager, transaction
 from zkvmc.rollup.transactions import Kind, Tx, to_json, tx_from_json, tx_hash
 
 T = TypeVar("T")
@@ -90,19 +90,6 @@ class BatchRow:
     l1_sent_at: float | None
     l1_block: int | None
     l1_at: float | None
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT on an autocommit connection, rolled back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 @contextmanager

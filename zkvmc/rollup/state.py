@@ -74,7 +74,7 @@ class StateChanges:
 
 
 @contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (the connection is in autocommit)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -141,7 +141,7 @@ def _fetch_nodes(conn: sqlite3.Connection, keys: list[NodeKey]) -> dict[NodeKey,
 
 def _write_genesis(conn: sqlite3.Connection, depth: int) -> None:
     """Create the tables and write meta and batch 0 (the empty tree), in one transaction."""
-    with _transaction(conn):
+    with transaction(conn):
         for statement in _SCHEMA:
             conn.execute(statement)
         meta = {"format": FORMAT, "schema_version": str(SCHEMA_VERSION), "depth": str(depth)}
@@ -295,7 +295,7 @@ class StateManager:
     ) -> int:
         """Write one batch's changes (StateOverlay.delta, for batches sequenced ahead of the
         committed state) like `commit`: refused unless changes.base_root is the committed root."""
-        with _transaction(self._conn):
+        with transaction(self._conn):
             self._check_head(batch, changes.base_root)
             self._write_changes(changes)
             self._conn.execute("INSERT INTO roots(batch, root) VALUES(?, ?)", (batch, str(changes.root)))
