@@ -19,17 +19,11 @@ from zkvmc.cli.console import err, out
 if TYPE_CHECKING:
     from zkvmc.rollup.batch import BatchProcessor
 
-SEED_WARNING = ("warning: --insecure-seed makes the setup and proof randomness reproducible; "
-                "for tests only, never for a rollup that holds value.")
-
-
 def _rng(seed: int | None) -> random.Random:
-    import secrets
+    """secrets, or (tests only, with the warning of setup and prove) a seeded generator."""
+    from zkvmc.cli.proof_cmds import _rng as rng
 
-    if seed is None:
-        return secrets.SystemRandom()
-    err(SEED_WARNING)
-    return random.Random(seed)
+    return rng(seed)
 
 
 def _dir_option(fn: Any) -> Any:
