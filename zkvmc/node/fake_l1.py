@@ -18,41 +18,17 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zkvmc.artifacts.io import write_json
+from zkvmc.l1.bridge import L1Commit, L1Deposit
 
 _MASK32 = (1 << 32) - 1
 
 
 class FakeRevert(RuntimeError):
     """A commit the fake bridge refused (what a reverted transaction is to the real client)."""
-
-
-@dataclass(frozen=True)
-class FakeDeposit:
-    """zkvmc.l1.bridge.L1Deposit's fields."""
-
-    queue_index: int
-    account: int
-    ax: int
-    ay: int
-    amount: int
-    """In gwei."""
-    block: int
-    tx_hash: str
-
-
-@dataclass(frozen=True)
-class FakeCommit:
-    """zkvmc.l1.bridge.L1Commit's fields."""
-
-    batch: int
-    tx_hash: str
-    block: int
-    new_root: int
 
 
 def _fresh(root: int, last_batch: int, keys: dict[tuple[int, int], int]) -> dict[str, Any]:
@@ -105,7 +81,7 @@ class FakeBridge:
 
     # ---- what L1 users do ---------------------------------------------------------------------
 
-    def deposit(self, ax: int, ay: int, amount_gwei: int) -> FakeDeposit:
+    def deposit(self, ax: int, ay: int, amount_gwei: int) -> L1Deposit:
         """Queue a deposit for this key (a new key gets the next account index)."""
         with self._locked(write=True) as d:
             key = f"{ax},{ay}"
@@ -139,7 +115,7 @@ class FakeBridge:
         with self._locked() as d:
             return int(d["last_batch"])
 
-    def deposits(self, start: int = 0) -> list[FakeDeposit]:
+    def deposits(self, start: int = 0) -> list[L1Deposit]:
         """The queued deposits from queue index start on."""
         with self._locked() as d:
             return [_deposit(row) for row in d["deposits"][start:]]
@@ -159,7 +135,7 @@ class FakeBridge:
             d["txs"][tx] = {"batch": int(public[-1]), "block": d["block"], "reverted": reason}
             return tx
 
-    def wait_commit(self, tx_hash: str) -> FakeCommit:
+    def wait_commit(self, tx_hash: str) -> L1Commit:
         """The commit a sent transaction made; FakeRevert if it reverted or is unknown."""
         with self._locked() as d:
             sent = d["txs"].get(tx_hash)
@@ -168,13 +144,13 @@ class FakeBridge:
             if sent["reverted"] is not None:
                 raise FakeRevert(f"commit of batch {sent['batch']} reverted: {sent['reverted']}")
             c = d["commits"][str(sent["batch"])]
-            return FakeCommit(sent["batch"], tx_hash, c["block"], int(c["new_root"]))
+            return L1Commit(sent["batch"], tx_hash, c["block"], int(c["new_root"]))
 
-    def find_commit(self, batch: int) -> FakeCommit | None:
+    def find_commit(self, batch: int) -> L1Commit | None:
         """The commit of a batch, if any."""
         with self._locked() as d:
             c = d["commits"].get(str(batch))
-            return None if c is None else FakeCommit(batch, c["tx"], c["block"], int(c["new_root"]))
+            return None if c is None else L1Commit(batch, c["tx"], c["block"], int(c["new_root"]))
 
 
 def _hash(*parts: object) -> str:
@@ -182,10 +158,10 @@ def _hash(*parts: object) -> str:
     return "0x" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _deposit(row: list[Any]) -> FakeDeposit:
-    """A FakeDeposit from its stored row."""
+def _deposit(row: list[Any]) -> L1Deposit:
+    """A L1Deposit from its stored row."""
     q, account, ax, ay, amount, block, tx = row
-    return FakeDeposit(int(q), int(account), int(ax), int(ay), int(amount), int(block), tx)
+    return L1Deposit(int(q), int(account), int(ax), int(ay), int(amount), int(block), tx)
 
 
 def _deposit_slots(public: Sequence[int]) -> int:
