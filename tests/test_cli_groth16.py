@@ -155,3 +155,20 @@ def test_exit_codes_of_a_real_process(two: Path) -> None:
     assert res.returncode == 1 and json.loads(res.stdout)["valid"] is False
     res = subprocess_zkvmc(two, *args, "nope.json")
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("digits", ["\u00b3", "\u0663", "\u0661\u0665"])  # superscript 3, Arabic-Indic 3, 15
+def test_non_ascii_digits_are_exit_2(two: Path, digits: str) -> None:
+    """str.isdigit() takes these; snarkjs and Solidity do not: ASCII decimal only (exit 2, never 3)."""
+    public = json.loads((two / "popcount.public.json").read_text())
+    (two / "u_public.json").write_text(json.dumps([digits] + public[1:], ensure_ascii=False))
+    res = zkvmc(two, "verify", "--vk", "popcount.vk.json", "-p", "popcount.proof.json", "--public", "u_public.json")
+    assert res.returncode == 2 and "u_public.json: [0]: expected a decimal string" in res.stderr, res.stderr
+    _edit(two / "popcount.proof.json", two / "u_proof.json", lambda o: o["pi_a"].__setitem__(2, digits))
+    res = zkvmc(two, "verify", "--vk", "popcount.vk.json", "-p", "u_proof.json", "--public", "popcount.public.json",
+                "--json")
+    assert res.returncode == 2 and "u_proof.json: pi_a[2]: expected a decimal string" in res.stderr, res.stderr
+    assert json.loads(res.stdout)["valid"] is False
+    _edit(two / "popcount.vk.json", two / "u_vk.json", lambda o: o["IC"][0].__setitem__(0, digits))
+    res = zkvmc(two, "verify", "--vk", "u_vk.json", "-p", "popcount.proof.json", "--public", "popcount.public.json")
+    assert res.returncode == 2 and "u_vk.json: IC[0][0]: expected a decimal string" in res.stderr, res.stderr

@@ -151,6 +151,9 @@ def test_init_from_the_command_line(tmp_path: Path) -> None:
     ok(tmp_path, "rollup", "init", "-d", "tiny", "--depth", "2", "--batch", "1", "--chain-id", "9", "--insecure-seed", "3")
     cfg = json.loads((tmp_path / "tiny" / "rollup.json").read_text())
     assert (cfg["depth"], cfg["batch"], cfg["chain_id"]) == (2, 1, 9)
+    pk = json.loads((tmp_path / "tiny" / "proving_key.json").read_text())
+    vk = json.loads((tmp_path / "tiny" / "verification_key.json").read_text())
+    assert pk["insecure"] is True and vk["zkvmc"]["insecure"] is True  # --insecure-seed marks the keys
     st = json.loads(ok(tmp_path, "rollup", "status", "-d", "tiny", "--json"))
     assert st["last_batch"] == 0 and st["accounts"] == {}
 

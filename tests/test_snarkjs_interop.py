@@ -75,3 +75,14 @@ def test_alphabeta_matches_ffjavascript(proved: Path) -> None:
     assert res.returncode == 0, res.stderr
     vk = json.loads((proved / "verification_key.json").read_text())
     assert json.loads(res.stdout) == vk["vk_alphabeta_12"]
+
+
+def test_snarkjs_reads_files_marked_insecure(tmp_path: Path) -> None:
+    """Keys and proofs made with --insecure-seed carry "insecure": true; snarkjs ignores it."""
+    ok(tmp_path, "compile", str(REPO / "programs" / "factorial.asm"))
+    ok(tmp_path, "setup", "--quiet", "--insecure-seed", "1")
+    ok(tmp_path, "prove", "-i", str(REPO / "programs" / "factorial.input.json"), "--quiet", "--insecure-seed", "2")
+    assert json.loads((tmp_path / "proof.json").read_text())["insecure"] is True
+    assert json.loads((tmp_path / "verification_key.json").read_text())["zkvmc"]["insecure"] is True
+    res = snarkjs_verify(tmp_path, "verification_key.json", "public.json", "proof.json")
+    assert res.returncode == 0 and "OK" in res.stdout + res.stderr, res.stdout + res.stderr

@@ -11,7 +11,7 @@ from typing import Any
 from zkvmc.artifacts.io import check_header, digest, field, json_lines, read_json, write_atomic
 from zkvmc.compiler.circuit import Circuit, Step
 from zkvmc.errors import ArtifactError
-from zkvmc.field import R
+from zkvmc.field import R, is_decimal
 from zkvmc.r1cs.system import LC, Constraint, R1CS
 
 FORMAT = "zkvmc-circuit"
@@ -78,8 +78,8 @@ def _int(path: str, where: str, v: Any, lo: int = 0, hi: int | None = None) -> i
 
 
 def _coeff(path: str, where: str, v: Any) -> int:
-    if not isinstance(v, str) or not v.isdigit():
-        raise ArtifactError(path, where, "expected a decimal string")
+    if not is_decimal(v):
+        raise ArtifactError(path, where, "expected a decimal string (ASCII digits 0-9)")
     c = int(v)
     if not 0 < c < R:
         raise ArtifactError(path, where, "coefficient must be in [1, r)")
@@ -92,7 +92,7 @@ def lc_from_json(path: str, where: str, obj: Any, n: int) -> LC:
         raise ArtifactError(path, where, "expected an object {wire: coefficient}")
     terms = []
     for k, v in obj.items():
-        if not k.isdigit() or int(k) >= n:
+        if not is_decimal(k, 20) or int(k) >= n:
             raise ArtifactError(path, f"{where}.{k}", f"wire index out of range (n = {n})")
         terms.append((int(k), _coeff(path, f"{where}.{k}", v)))
     return tuple(sorted(terms))
@@ -129,9 +129,33 @@ def _steps(path: str, obj: dict, n_signals: int) -> tuple[Step, ...]:
     return tuple(out)
 
 
+HEADER_KEYS = ("format", "version", "curve", "prime", "digest")
+BODY_KEYS = ("source", "source_digest", "n_wires", "n_outputs", "n_pub_inputs", "n_private_inputs",
+             "n_constraints", "n_signals", "stats", "line_text", "wire_map", "constraints", "lines",
+             "witness_program")
+"""Every top-level key of a circuit file (circuit_body's keys); any other is refused."""
+MAX_SIGNALS = 1 << 32
+"""Most signals a circuit may declare (the .r1cs format's nLabels bound); the witness solver
+allocates only the signals the file's steps and wire map actually use."""
+
+
+def _line_text(path: str, obj: dict) -> tuple[tuple[int, str], ...]:
+    out = []
+    for k, v in field(path, obj, "line_text", dict).items():
+        if not is_decimal(k, 20):
+            raise ArtifactError(path, f"line_text.{k}"[:80], "expected a line number as key")
+        if not isinstance(v, str):
+            raise ArtifactError(path, f"line_text.{k}", "expected the line's text (a string)")
+        out.append((int(k), v))
+    return tuple(sorted(out))
+
+
 def circuit_from_json(obj: Any, path: str) -> Circuit:
     """Validate and build a Circuit from a parsed circuit file."""
     check_header(path, obj, FORMAT, VERSION)
+    unknown = sorted(set(obj) - set(HEADER_KEYS) - set(BODY_KEYS))
+    if unknown:
+        raise ArtifactError(path, str(unknown[0])[:80], "unknown key (not part of a zkvmc-circuit file)")
     if obj.get("curve") != CURVE:
         raise ArtifactError(path, "curve", f"expected {CURVE!r}, found {obj.get('curve')!r}")
     if obj.get("prime") != str(R):
@@ -142,7 +166,7 @@ def circuit_from_json(obj: Any, path: str) -> Circuit:
     n_wires = _int(path, "n_wires", obj.get("n_wires"), 1)
     n_out = _int(path, "n_outputs", obj.get("n_outputs"), 0, n_wires)
     n_pub = _int(path, "n_pub_inputs", obj.get("n_pub_inputs"), 0, n_wires - n_out)
-    n_signals = _int(path, "n_signals", obj.get("n_signals"), n_wires)
+    n_signals = _int(path, "n_signals", obj.get("n_signals"), n_wires, MAX_SIGNALS + 1)
     wire_map = tuple(_int(path, "wire_map", w, 0, n_signals) for w in field(path, obj, "wire_map", list))
     if len(wire_map) != n_wires or wire_map[:1] != (0,):
         raise ArtifactError(path, "wire_map", "must have n_wires entries and start with 0")
@@ -152,7 +176,7 @@ def circuit_from_json(obj: Any, path: str) -> Circuit:
     lines = tuple(_int(path, "lines", ln, 0) for ln in field(path, obj, "lines", list))
     if len(lines) != len(constraints):
         raise ArtifactError(path, "lines", "must have one entry per constraint")
-    line_text = field(path, obj, "line_text", dict)
+    line_text = _line_text(path, obj)
     stats = field(path, obj, "stats", dict)
     return Circuit(
         r1cs=R1CS(n_wires, n_out, n_pub, constraints),
@@ -160,7 +184,7 @@ def circuit_from_json(obj: Any, path: str) -> Circuit:
         steps=_steps(path, obj, n_signals),
         wire_map=wire_map,
         lines=lines,
-        line_text=tuple(sorted((int(k), str(v)) for k, v in line_text.items() if k.isdigit())),
+        line_text=line_text,
         n_private_inputs=_int(path, "n_private_inputs", obj.get("n_private_inputs"), 0),
         source=str(field(path, obj, "source", str)),
         source_digest=str(field(path, obj, "source_digest", str)),

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from zkvmc.artifacts.io import check_header, digest, field, read_json, write_json
+from zkvmc.artifacts.io import (check_header, complete_interrupted_write, digest, field, json_bytes, read_json,
+                               write_json, write_together)
 from zkvmc.curve import adapter, g2
 from zkvmc.curve.codec import (CodecError, g1_from_json, g1_from_snarkjs, g1_to_json, g1_to_snarkjs,
                                g2_from_json, g2_from_snarkjs, g2_to_json, g2_to_snarkjs)
 from zkvmc.errors import ArtifactError
-from zkvmc.field import R
+from zkvmc.field import R, is_decimal
 from zkvmc.groth16.keys import Proof, ProvingKey, VerificationKey
 
 PK_FORMAT = "zkvmc-groth16-pk"
@@ -49,15 +50,19 @@ def alphabeta_12(vk: VerificationKey) -> list[list[list[str]]]:
     return [[[str(c) for c in pair] for pair in half] for half in tower]
 
 
-def vk_to_json(vk: VerificationKey) -> dict[str, Any]:
-    """snarkjs's verification_key.json object."""
+def vk_to_json(vk: VerificationKey, insecure: bool = False) -> dict[str, Any]:
+    """snarkjs's verification_key.json object; insecure marks a key from `setup --insecure-seed`
+    (in the "zkvmc" object, which snarkjs ignores)."""
+    extra: dict[str, Any] = {"format_version": VK_FORMAT_VERSION, "circuit_digest": vk.circuit_digest}
+    if insecure:
+        extra["insecure"] = True
     return {
         "protocol": "groth16", "curve": "bn128", "nPublic": vk.n_public,
         "vk_alpha_1": g1_to_snarkjs(vk.alpha_g1), "vk_beta_2": g2_to_snarkjs(vk.beta_g2),
         "vk_gamma_2": g2_to_snarkjs(vk.gamma_g2), "vk_delta_2": g2_to_snarkjs(vk.delta_g2),
         "vk_alphabeta_12": alphabeta_12(vk),
         "IC": [g1_to_snarkjs(p) for p in vk.gamma_abc_g1],
-        "zkvmc": {"format_version": VK_FORMAT_VERSION, "circuit_digest": vk.circuit_digest},
+        "zkvmc": extra,
     }
 
 
@@ -95,16 +100,21 @@ def vk_from_json(obj: Any, path: str) -> VerificationKey:
 
 def read_vk(path: str) -> VerificationKey:
     """Read and validate verification_key.json."""
+    complete_interrupted_write(path)
     return vk_from_json(read_json(path), path)
 
 
 # ---- proof and public signals ---------------------------------------------------------------
 
 
-def proof_to_json(p: Proof) -> dict[str, Any]:
-    """snarkjs's proof.json object."""
-    return {"pi_a": g1_to_snarkjs(p.a), "pi_b": g2_to_snarkjs(p.b), "pi_c": g1_to_snarkjs(p.c),
-            "protocol": "groth16", "curve": "bn128"}
+def proof_to_json(p: Proof, insecure: bool = False) -> dict[str, Any]:
+    """snarkjs's proof.json object; insecure ("insecure": true, which snarkjs ignores) marks a
+    proof whose blinding came from `prove --insecure-seed`: reproducible, so not zero-knowledge."""
+    obj: dict[str, Any] = {"pi_a": g1_to_snarkjs(p.a), "pi_b": g2_to_snarkjs(p.b), "pi_c": g1_to_snarkjs(p.c),
+                           "protocol": "groth16", "curve": "bn128"}
+    if insecure:
+        obj["insecure"] = True
+    return obj
 
 
 def write_proof(path: str, p: Proof) -> None:
@@ -122,6 +132,7 @@ def proof_from_json(obj: Any, path: str) -> Proof:
 
 def read_proof(path: str) -> Proof:
     """Read and validate proof.json."""
+    complete_interrupted_write(path)
     return proof_from_json(read_json(path), path)
 
 
@@ -136,8 +147,8 @@ def public_from_json(obj: Any, path: str) -> list[int]:
         raise ArtifactError(path, "", "expected a JSON list of decimal strings")
     out = []
     for i, v in enumerate(obj):
-        if not isinstance(v, str) or not v.isdigit():
-            raise ArtifactError(path, f"[{i}]", f"expected a decimal string, found {v!r}"[:120])
+        if not is_decimal(v):
+            raise ArtifactError(path, f"[{i}]", f"expected a decimal string (ASCII digits 0-9), found {v!r}"[:120])
         if int(v) >= R:
             raise ArtifactError(path, f"[{i}]", "not below the scalar field modulus r")
         out.append(int(v))
@@ -146,6 +157,7 @@ def public_from_json(obj: Any, path: str) -> list[int]:
 
 def read_public(path: str) -> list[int]:
     """Read and validate public.json."""
+    complete_interrupted_write(path)
     return public_from_json(read_json(path), path)
 
 
@@ -161,12 +173,35 @@ def _pk_body(pk: ProvingKey) -> dict[str, Any]:
     return body
 
 
-def write_pk(path: str, pk: ProvingKey) -> None:
-    """Write proving_key.json atomically, with a digest of its content against corruption."""
+def pk_to_json(pk: ProvingKey, insecure: bool = False) -> dict[str, Any]:
+    """proving_key.json's object, with a digest of its content against corruption; insecure
+    ("insecure": true, covered by the digest) marks a key from `setup --insecure-seed`."""
     body = _pk_body(pk)
+    if insecure:
+        body["insecure"] = True
     head = {"format": PK_FORMAT, "version": PK_VERSION, "curve": "bn128",
             "circuit_digest": pk.circuit_digest, "digest": digest(body)}
-    write_json(path, {**head, **body}, indent=None)
+    return {**head, **body}
+
+
+def write_pk(path: str, pk: ProvingKey) -> None:
+    """Write proving_key.json atomically."""
+    write_json(path, pk_to_json(pk), indent=None)
+
+
+def write_keys(pk_path: str, pk: ProvingKey, vk_path: str, vk: VerificationKey, insecure: bool = False) -> None:
+    """Write proving_key.json and verification_key.json as one pair (old pair or new pair, even
+    if killed midway: zkvmc.artifacts.io.write_together)."""
+    write_together([(pk_path, json_bytes(pk_to_json(pk, insecure), indent=None)),
+                    (vk_path, json_bytes(vk_to_json(vk, insecure)))])
+
+
+def write_proof_and_public(proof_path: str, p: Proof, public_path: str, signals: list[int],
+                           insecure: bool = False) -> None:
+    """Write proof.json and public.json as one pair (write_together)."""
+    write_together([(proof_path, json_bytes(proof_to_json(p, insecure))),
+                    (public_path, json_bytes([str(x) for x in signals]))])
+
 
 
 _COORD = 32
@@ -251,4 +286,5 @@ def pk_from_json(obj: Any, path: str) -> ProvingKey:
 
 def read_pk(path: str) -> ProvingKey:
     """Read and validate proving_key.json."""
+    complete_interrupted_write(path)
     return pk_from_json(read_json(path), path)

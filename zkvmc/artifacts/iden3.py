@@ -11,6 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from zkvmc.artifacts.io import read_file_bytes
 from zkvmc.errors import ArtifactError
 
 ZK_SECTION = 0x7A6B
@@ -65,15 +66,7 @@ class Cursor:
 
 def read_bytes(path: str) -> bytes:
     """A file's bytes; a missing or unreadable file is an ArtifactError naming it."""
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        raise ArtifactError(path, "", "no such file") from None
-    except IsADirectoryError:
-        raise ArtifactError(path, "", "is a directory") from None
-    except OSError as e:
-        raise ArtifactError(path, "", f"cannot read ({e.strerror})") from None
+    return read_file_bytes(path, "binary file")
 
 
 def parse_container(data: bytes, path: str, magic: str, version: int) -> BinFile:

@@ -20,7 +20,7 @@ from zkvmc.artifacts.circuit_file import (FORMAT, VERSION, CURVE, circuit_body, 
                                           circuit_from_json, lc_to_json)
 from zkvmc.artifacts.iden3 import (N8, ZK_SECTION, read_field_header, BinFile, Cursor, build_container, fe, optional_section,
                                    parse_container, read_bytes, u32, u64, unique_section)
-from zkvmc.artifacts.io import write_atomic
+from zkvmc.artifacts.io import parse_json_bytes, write_atomic
 from zkvmc.compiler.circuit import Circuit
 from zkvmc.errors import ArtifactError
 from zkvmc.field import R
@@ -34,6 +34,9 @@ META_KEYS = ("source", "source_digest", "n_private_inputs", "n_signals", "stats"
              "witness_program")
 """The circuit-file keys the zkvmc section carries (the rest come from sections 1-3)."""
 MAX_LABELS = 1 << 32
+MAX_WIRES_UNMAPPED = 1 << 22
+"""Most wires a .r1cs may declare without a wire map (whose 8 bytes per wire would show that the
+file really is that large): keeps a 100-byte file from making zkvmc allocate 2^32 wires."""
 """Label ids are signal numbers; more than 2^32 is garbage, not a circuit."""
 
 
@@ -180,6 +183,10 @@ def parse_constraints(path: str, body: bytes, h: R1csHeader) -> tuple[Constraint
 def parse_map(path: str, body: bytes | None, h: R1csHeader) -> tuple[int, ...]:
     """Validate section 3: one u64 label per wire, below nLabels, wire 0 -> label 0."""
     if body is None:
+        if h.n_wires > MAX_WIRES_UNMAPPED:
+            raise ArtifactError(path, "section 1 (header).nWires",
+                                f"{h.n_wires} wires but no wire map (section 3) to back them: at most "
+                                f"{MAX_WIRES_UNMAPPED} without one")
         return tuple(range(h.n_wires))
     if len(body) != 8 * h.n_wires:
         raise ArtifactError(path, "section 3 (wire map)", f"size {len(body)}, expected 8 * nWires = {8 * h.n_wires}")
@@ -195,11 +202,9 @@ def parse_map(path: str, body: bytes | None, h: R1csHeader) -> tuple[int, ...]:
 def parse_metadata(path: str, body: bytes) -> dict[str, Any]:
     """Validate the zkvmc section's JSON envelope (the circuit reader checks the values)."""
     where = f"section {ZK_SECTION:#x} (zkvmc metadata)"
-    try:
-        meta = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ArtifactError(path, where, f"not valid UTF-8 JSON ({e})") from None
-    if not isinstance(meta, dict) or meta.get("format") != META_FORMAT or meta.get("version") != 1:
+    meta = parse_json_bytes(body, path, where)
+    if not isinstance(meta, dict) or meta.get("format") != META_FORMAT or type(meta.get("version")) is not int \
+            or meta["version"] != 1:
         raise ArtifactError(path, where, f"expected a {META_FORMAT!r} version 1 object")
     keys = set(meta) - {"format", "version", "digest"}
     if keys != set(META_KEYS) or not isinstance(meta.get("digest"), str):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from zkvmc.artifacts.iden3 import (N8, ZK_SECTION, read_field_header, Cursor, build_container, fe, optional_section,
                                    parse_container, read_bytes, u32, unique_section)
-from zkvmc.artifacts.io import write_atomic
+from zkvmc.artifacts.io import parse_json_bytes, write_atomic
 from zkvmc.artifacts.witness_file import Witness
 from zkvmc.errors import ArtifactError
 from zkvmc.field import R
@@ -72,10 +72,7 @@ def _digest(path: str, body: bytes | None) -> str | None:
     if body is None:
         return None
     where = f"section {ZK_SECTION:#x} (zkvmc metadata)"
-    try:
-        meta = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ArtifactError(path, where, f"not valid UTF-8 JSON ({e})") from None
+    meta = parse_json_bytes(body, path, where)
     if not isinstance(meta, dict) or set(meta) != {"circuit_digest"} or not isinstance(meta["circuit_digest"], str):
         raise ArtifactError(path, where, 'expected {"circuit_digest": "<hex>"}')
     return meta["circuit_digest"]

@@ -8,8 +8,10 @@ the file and field of anything malformed.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+import re
 import tempfile
 from typing import Any
 
@@ -76,23 +78,244 @@ def write_atomic(path: str, data: bytes, mode: int | None = None, replace: bool 
         raise
 
 
+# ---- files that must change together (setup's key pair, prove's proof and public signals) -----
+
+TMP_TAG = ".zkvmc-tmp-"
+"""Temporaries of write_together: `.{name}.zkvmc-tmp-{pid}-XXXX` next to the file `name`."""
+PENDING = ".zkvmc-pending"
+"""Journal of a write_together in progress: `.{name}.zkvmc-pending` next to each file `name`."""
+KILL_HOOK = "ZKVMC_TEST_KILL_BETWEEN_RENAMES"
+"""TEST ONLY: when this environment variable is set, write_together kills the process (exit 137,
+no clean-up) right after its first rename, to test that readers still see a consistent pair."""
+
+
+def check_writable(path: str) -> None:
+    """Refuse an output path that cannot be written (its folder missing, not a folder, not
+    writable; the path itself a folder) before any work is done: ArtifactError naming it."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ArtifactError(path, "", "cannot write (no such folder)")
+    if os.path.isdir(path):
+        raise ArtifactError(path, "", "cannot write (is a directory)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ArtifactError(path, "", "cannot write (permission denied)")
+
+
+def _pending_path(path: str) -> str:
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(folder, f".{name}{PENDING}")
+
+
+def _fsync_dir(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _remove_stale_temporaries(path: str) -> None:
+    """Delete temporaries of path left by write_together runs that died (their pid is gone)."""
+    folder, name = os.path.split(os.path.abspath(path))
+    prefix = f".{name}{TMP_TAG}"
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for e in entries:
+        if not e.startswith(prefix):
+            continue
+        pid = e[len(prefix):].split("-", 1)[0]
+        if pid.isascii() and pid.isdigit() and not _pid_alive(int(pid)):
+            try:
+                os.unlink(os.path.join(folder, e))
+            except OSError:
+                pass
+
+
+def complete_interrupted_write(path: str) -> None:
+    """Finish a write_together that was killed between its renames, so that path and its
+    partners are again the pair written together (the new one). Readers of paired files call
+    this first. Does nothing when no journal names path."""
+    journal = _pending_path(path)
+    if not os.path.exists(journal):
+        return
+    entries = parse_json_bytes(read_file_bytes(journal, "journal"), journal)
+    ok = isinstance(entries, list) and all(
+        isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in entries)
+    dsts = [os.path.abspath(d) for _, d in entries] if ok else []
+    if not ok or os.path.abspath(path) not in dsts or any(
+            os.path.dirname(t) != os.path.dirname(d) or not os.path.basename(t).startswith(
+                f".{os.path.basename(d)}{TMP_TAG}") for t, d in entries):
+        raise ArtifactError(journal, "", "not a zkvmc journal of an interrupted write (delete it)")
+    try:
+        for tmp, dst in entries:
+            if os.path.exists(tmp):
+                os.replace(tmp, dst)
+        for d in {os.path.dirname(d) for d in dsts}:
+            _fsync_dir(d)
+        for d in dsts:
+            if os.path.exists(_pending_path(d)):
+                os.unlink(_pending_path(d))
+    except OSError as e:
+        names = ", ".join(d for _, d in entries)
+        raise ArtifactError(path, "", f"an interrupted write left {names} mismatched and it cannot be "
+                                      f"completed ({e.strerror or e})") from None
+
+
+def write_together(files: list[tuple[str, bytes]]) -> None:
+    """Write several files so that a reader sees all the old ones or all the new ones, even if
+    the process is killed midway: each is written to a temporary and fsynced, a journal naming
+    the renames is written next to every target, then the renames are done and the journals
+    removed. A kill between renames leaves the journals: complete_interrupted_write (called by
+    the readers and by the next write) finishes the renames. Stale temporaries are removed."""
+    for path, _ in files:
+        check_writable(path)
+    for path, _ in files:
+        complete_interrupted_write(path)
+        _remove_stale_temporaries(path)
+    mode = 0o666 & ~_umask()
+    renames: list[tuple[str, str]] = []
+    journals: list[str] = []
+    try:
+        for path, data in files:
+            folder, name = os.path.split(os.path.abspath(path))
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}{TMP_TAG}{os.getpid()}-", dir=folder)
+            except OSError as e:
+                raise ArtifactError(path, "", f"cannot write ({e.strerror or e})") from None
+            renames.append((tmp, os.path.join(folder, name)))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+        journal = json.dumps([list(r) for r in renames]).encode()
+        for _, dst in renames:
+            write_atomic(_pending_path(dst), journal)
+            journals.append(_pending_path(dst))
+        folders = {os.path.dirname(d) for _, d in renames}
+        for d in folders:
+            _fsync_dir(d)
+        for i, (tmp, dst) in enumerate(renames):
+            os.replace(tmp, dst)
+            if i == 0 and os.environ.get(KILL_HOOK):
+                os._exit(137)
+        for d in folders:
+            _fsync_dir(d)
+        for j in journals:
+            os.unlink(j)
+    except OSError as e:
+        for tmp, _ in renames:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for j in journals:
+            if os.path.exists(j):
+                os.unlink(j)
+        raise ArtifactError(files[0][0], "", f"cannot write ({e.strerror or e})") from None
+    except BaseException:
+        for tmp, _ in renames:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for j in journals:
+            if os.path.exists(j):
+                os.unlink(j)
+        raise
+
+
+def json_bytes(obj: Any, indent: int | None = 1) -> bytes:
+    """What write_json writes."""
+    return (json.dumps(obj, indent=indent) + "\n").encode()
+
+
 def write_json(path: str, obj: Any, indent: int | None = 1) -> None:
     """Write obj as JSON (stable key order as given) atomically."""
     text = json.dumps(obj, indent=indent) + "\n"
     write_atomic(path, text.encode())
 
 
-def read_json(path: str) -> Any:
-    """Parse a JSON file; a missing or malformed file is an ArtifactError naming it."""
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays/objects any artefact may have (real ones have at most 5): deeper
+input is refused before anything recursive (json.dumps for digests) can overflow the stack."""
+
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text raw nests arrays/objects deeper than limit (brackets inside strings
+    ignored). Each pass of removing empty `[]`/`{}` pairs peels one level, all in C; only when
+    something survives `limit` passes (too deep, or unbalanced) is the depth counted exactly."""
+    # Without backslashes every '"' delimits a string: the text outside them is every other piece.
+    outside = b"".join(raw.split(b'"')[::2]) if b"\\" not in raw else _STRINGS.sub(b"", raw)
+    b = outside.translate(None, _NOT_BRACKETS)
+    rest = b
+    for _ in range(limit):
+        if not rest:
+            return False
+        rest = rest.replace(b"[]", b"").replace(b"{}", b"")
+    if not rest:
+        return False
+    step = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+    return max(itertools.accumulate(step[c] for c in b)) > limit
+
+
+def parse_json_bytes(raw: bytes | str, path: str, where: str = "") -> Any:
+    """Parse untrusted JSON text; anything wrong with it (syntax, encoding, an integer beyond
+    Python's int-string limit, nesting deeper than MAX_JSON_DEPTH) is an ArtifactError naming
+    path (and where, e.g. a section of a binary file). The one JSON parser for user files.
+
+    The depth is checked before parsing: json's C scanner can overflow the C stack on deep
+    enough input before its recursion guard fires."""
+    deep = f"not valid JSON (nested deeper than {MAX_JSON_DEPTH} levels)"
+    try:
+        data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+        if _too_deep(data):
+            raise ArtifactError(path, where, deep)
+        return json.loads(data)
+    except UnicodeError as e:
+        raise ArtifactError(path, where, f"not valid UTF-8 JSON ({e.reason})") from None
+    except RecursionError:
+        raise ArtifactError(path, where, deep) from None
+    except ValueError as e:  # JSONDecodeError, and the int-string digit limit
+        raise ArtifactError(path, where, f"not valid JSON ({str(e)[:200]})") from None
+
+
+def read_file_bytes(path: str, what: str = "file") -> bytes:
+    """A file's bytes; a missing, unreadable or non-regular path is an ArtifactError naming it."""
     try:
         with open(path, "rb") as f:
-            return json.loads(f.read())
+            return f.read()
     except FileNotFoundError:
         raise ArtifactError(path, "", "no such file") from None
     except IsADirectoryError:
-        raise ArtifactError(path, "", "is a directory, expected a JSON file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ArtifactError(path, "", f"not valid JSON ({e})") from None
+        raise ArtifactError(path, "", f"is a directory, expected a {what}") from None
+    except NotADirectoryError:
+        raise ArtifactError(path, "", "no such file (a component of the path is not a directory)") from None
+    except PermissionError:
+        raise ArtifactError(path, "", "cannot read (permission denied)") from None
+    except (OSError, ValueError) as e:  # ValueError: an embedded NUL in the path
+        raise ArtifactError(path, "", f"cannot read ({getattr(e, 'strerror', None) or e})") from None
+
+
+def read_json(path: str) -> Any:
+    """Parse a JSON file; a missing, unreadable or malformed file is an ArtifactError naming it."""
+    return parse_json_bytes(read_file_bytes(path, "JSON file"), path)
 
 
 def check_header(path: str, obj: Any, fmt: str, version: int) -> None:
@@ -101,7 +324,7 @@ def check_header(path: str, obj: Any, fmt: str, version: int) -> None:
         raise ArtifactError(path, "", f"expected a JSON object ({fmt})")
     if obj.get("format") != fmt:
         raise ArtifactError(path, "format", f"expected {fmt!r}, found {obj.get('format')!r}")
-    if obj.get("version") != version:
+    if type(obj.get("version")) is not int or obj["version"] != version:  # not True, not 1.0
         raise ArtifactError(path, "version", f"unsupported version {obj.get('version')!r} (this zkvmc reads {version})")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from zkvmc.artifacts.io import check_header, field, read_json, write_json
 from zkvmc.errors import ArtifactError
-from zkvmc.field import R
+from zkvmc.field import R, is_decimal
 
 FORMAT = "zkvmc-witness"
 VERSION = 1
@@ -44,8 +44,8 @@ def witness_from_json(obj: Any, path: str) -> Witness:
     dig = field(path, obj, "circuit_digest", str)
     values = []
     for i, v in enumerate(field(path, obj, "witness", list)):
-        if not isinstance(v, str) or not v.isdigit() or int(v) >= R:
-            raise ArtifactError(path, f"witness[{i}]", "expected a decimal string below r")
+        if not is_decimal(v) or int(v) >= R:
+            raise ArtifactError(path, f"witness[{i}]", "expected a decimal string (ASCII digits 0-9) below r")
         values.append(int(v))
     if not values or values[0] != 1:
         raise ArtifactError(path, "witness[0]", "wire 0 must be 1")

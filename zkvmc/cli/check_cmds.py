@@ -32,11 +32,11 @@ def _witness(c: Circuit, circuit: str, witness: str | None, inputs: str | None) 
         return w.values
     if inputs:
         from zkvmc.witness import check_counts
-        from zkvmc.witness.steps import run_steps
+        from zkvmc.witness.steps import run_steps, signals_used
 
         tapes = read_inputs(inputs)
         check_counts(c, tapes)
-        signals = run_steps(c.steps, c.n_signals, tapes.public, tapes.private)
+        signals = run_steps(c.steps, signals_used(c.steps, c.wire_map, c.n_signals), tapes.public, tapes.private)
         return tuple(signals[i] for i in c.wire_map)
     return None
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Callable, Mapping, TypeVar
 
 import click
 
+from zkvmc.artifacts.io import parse_json_bytes
 from zkvmc.artifacts.program_image import is_program_image, program_from_json
 from zkvmc.asm import assemble_source
 from zkvmc.asm.include import read_source
@@ -30,10 +30,7 @@ def load_program(path: str, defines: Mapping[str, int] | None = None) -> Program
     text = read_source(path)
     if not text.lstrip().startswith("{"):
         return assemble_source(text, path, defines)
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ArtifactError(path, "", f"not valid JSON ({e})") from None
+    obj = parse_json_bytes(text, path)
     if not is_program_image(obj):
         found = obj.get("format") if isinstance(obj, dict) else None
         raise ArtifactError(path, "format", f"expected a zkvmc-program image or assembly source, found {found!r}")

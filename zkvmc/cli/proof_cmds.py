@@ -30,8 +30,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SETUP_WARNING = ("warning: this is a single-party trusted setup: whoever knows its randomness can forge "
                  "proofs. Use it for development only.")
-SEED_WARNING = ("warning: --insecure-seed makes the setup/proof randomness reproducible from the seed; "
-                "it is for tests only, never for real keys or proofs.")
+SEED_WARNING = ("warning: --insecure-seed makes the setup/proof randomness reproducible from the seed "
+                "(anyone who knows it can forge proofs with such keys, and such proofs are not "
+                "zero-knowledge); it is for tests only, never for real keys or proofs. The files "
+                "written are marked \"insecure\": true.")
 
 
 def _rng(seed: int | None) -> random.Random:
@@ -39,6 +41,14 @@ def _rng(seed: int | None) -> random.Random:
         return secrets.SystemRandom()
     err(SEED_WARNING)
     return random.Random(seed)
+
+
+def _check_outputs(*paths: str) -> None:
+    """Every output path must be writable before any computation (exit 2 otherwise)."""
+    from zkvmc.artifacts.io import check_writable
+
+    for p in paths:
+        check_writable(p)
 
 
 @contextlib.contextmanager
@@ -89,9 +99,10 @@ def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | Non
               backend: str, jobs: int | None) -> None:
     """Groth16 setup for a circuit (single-party: for development only)."""
     from zkvmc.artifacts.circuit_file import read_circuit_and_digest
-    from zkvmc.artifacts.groth16_files import write_pk, write_vk
+    from zkvmc.artifacts.groth16_files import write_keys
     from zkvmc.groth16 import setup
 
+    _check_outputs(pk_path, vk_path)
     be, n_jobs = _backend_and_jobs(backend, jobs)
     c, c_digest = read_circuit_and_digest(circuit)
     err(SETUP_WARNING)
@@ -99,8 +110,7 @@ def setup_cmd(circuit: str, pk_path: str, vk_path: str, insecure_seed: int | Non
     t0 = time.perf_counter()
     with progress_bars(quiet) as progress:
         pk, vk = setup(c.r1cs, rng, c_digest, progress, be, n_jobs)
-    write_pk(pk_path, pk)
-    write_vk(vk_path, vk)
+    write_keys(pk_path, pk, vk_path, vk, insecure=insecure_seed is not None)
     err(f"setup ({time.perf_counter() - t0:.2f} s): {len(c.r1cs.constraints)} constraints, domain "
         f"{pk.domain_size}, {pk.n_public} public signals -> {pk_path}, {vk_path}")
 
@@ -145,9 +155,10 @@ def _check_digests(pk_digest: str, c_digest: str, w_digest: str, pk_path: str, c
 def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str, circuit: str,
               input_path: str | None, insecure_seed: int | None, quiet: bool, backend: str, jobs: int | None) -> None:
     """Make a Groth16 proof (snarkjs-compatible proof.json and public.json)."""
-    from zkvmc.artifacts.groth16_files import read_pk, write_proof, write_public
+    from zkvmc.artifacts.groth16_files import read_pk, write_proof_and_public
     from zkvmc.groth16 import prove, public_signals
 
+    _check_outputs(proof_path, public_path)
     be, n_jobs = _backend_and_jobs(backend, jobs)
     pk = read_pk(pk_path)
     c, c_digest, values, w_digest = _load_witness(circuit, witness_path, input_path)
@@ -157,8 +168,8 @@ def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str
     t0 = time.perf_counter()
     with progress_bars(quiet) as progress:
         proof = prove(pk, c.r1cs, values, rng, progress, be, n_jobs)
-    write_proof(proof_path, proof)
-    write_public(public_path, public_signals(c.r1cs, values))
+    write_proof_and_public(proof_path, proof, public_path, public_signals(c.r1cs, values),
+                           insecure=insecure_seed is not None)
     err(f"proof ({time.perf_counter() - t0:.2f} s) -> {proof_path}, public signals -> {public_path}")
 
 

@@ -57,7 +57,8 @@ def init_cmd(folder: str, depth: int, batch: int, chain_id: int, program: str | 
     be = get_backend(backend)
     err(SETUP_WARNING)
     t0 = time.perf_counter()
-    cfg = init_rollup(folder, depth, batch, chain_id, _rng(insecure_seed), Path(program) if program else PROGRAM, be)
+    cfg = init_rollup(folder, depth, batch, chain_id, _rng(insecure_seed), Path(program) if program else PROGRAM, be,
+                      insecure=insecure_seed is not None)
     err(f"rollup initialised in {folder} ({time.perf_counter() - t0:.1f} s): depth {cfg.depth}, "
         f"batch {cfg.batch}, chain id {cfg.chain_id}, circuit {cfg.circuit_digest[:16]}…")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from zkvmc.curve import g1, g2
 from zkvmc.curve.adapter import FIELD_MODULUS
+from zkvmc.field import is_decimal
 
 
 class CodecError(ValueError):
@@ -27,8 +28,8 @@ class CodecError(ValueError):
 
 def coord_from_str(v: Any, where: str) -> int:
     """A canonical base-field coordinate from a decimal string."""
-    if not isinstance(v, str) or not v.isdigit():
-        raise CodecError(where, f"expected a decimal string, found {v!r}"[:120])
+    if not is_decimal(v):
+        raise CodecError(where, f"expected a decimal string (ASCII digits 0-9), found {v!r}"[:120])
     x = int(v)
     if x >= FIELD_MODULUS:
         raise CodecError(where, "not below the field modulus")

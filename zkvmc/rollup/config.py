@@ -128,10 +128,11 @@ def read_config(folder: str | os.PathLike[str]) -> tuple[RollupConfig, RollupDir
 
 def init_rollup(folder: str | os.PathLike[str], depth: int, batch: int, chain_id: int,
                 rng: random.Random, program: Path = PROGRAM, backend: Backend | None = None,
-                jobs: int | None = None) -> RollupConfig:
-    """Compile the program for this configuration, run the setup, create the empty state."""
+                jobs: int | None = None, insecure: bool = False) -> RollupConfig:
+    """Compile the program for this configuration, run the setup, create the empty state.
+    insecure: rng was seeded (--insecure-seed): the keys are marked "insecure": true."""
     from zkvmc.artifacts.circuit_file import circuit_digest, write_circuit
-    from zkvmc.artifacts.groth16_files import write_pk, write_vk
+    from zkvmc.artifacts.groth16_files import write_keys
     from zkvmc.asm import assemble_file
     from zkvmc.backend.parallel import default_jobs
     from zkvmc.compiler import compile_program
@@ -149,8 +150,7 @@ def init_rollup(folder: str | os.PathLike[str], depth: int, batch: int, chain_id
     shutil.copyfile(program, d.program)
     write_circuit(str(d.circuit), circuit)
     pk, vk = setup(circuit.r1cs, rng, digest, None, backend, jobs if jobs is not None else default_jobs())
-    write_pk(str(d.pk), pk)
-    write_vk(str(d.vk), vk)
+    write_keys(str(d.pk), pk, str(d.vk), vk, insecure=insecure)
     StateManager.create(d.state, depth).close()
     cfg = RollupConfig(depth, batch, chain_id, digest)
     write_json(str(d.config), config_to_json(cfg))

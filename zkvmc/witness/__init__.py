@@ -38,10 +38,11 @@ def describe_constraint(circuit: Circuit, k: int, w: list[int] | tuple[int, ...]
 
 def solve(circuit: Circuit, inputs: Inputs) -> tuple[int, ...]:
     """The full wire assignment for these inputs; raises Unsatisfied naming the failing line."""
-    from zkvmc.witness.steps import run_steps
+    from zkvmc.witness.steps import run_steps, signals_used
 
     check_counts(circuit, inputs)
-    signals = run_steps(circuit.steps, circuit.n_signals, inputs.public, inputs.private)
+    n = signals_used(circuit.steps, circuit.wire_map, circuit.n_signals)
+    signals = run_steps(circuit.steps, n, inputs.public, inputs.private)
     w = [signals[i] for i in circuit.wire_map]
     k = first_unsatisfied(circuit.r1cs, w)
     if k is not None:

@@ -83,6 +83,16 @@ def _eval(lc: LC, s: list[int]) -> int:
     return sum(c * s[i] for i, c in lc) % R
 
 
+def signals_used(steps: Sequence[Step], wire_map: Sequence[int], n_signals: int) -> int:
+    """How many signals a solver must hold: one past the highest signal the steps or the wire map
+    touch (at most n_signals). A file may declare far more signals than it uses; allocating only
+    these keeps a tiny file with a huge n_signals from exhausting memory."""
+    hi = max(wire_map, default=0)
+    for st in steps:
+        hi = max(hi, max(st.outs, default=0), *(w for a in st.args for w, _ in a))
+    return min(n_signals, hi + 1)
+
+
 def run_steps(steps: Sequence[Step], n_signals: int, public: tuple[int, ...],
               private: tuple[int, ...]) -> list[int]:
     """Every signal's value: run the steps in order over the input tapes."""
