@@ -77,13 +77,15 @@ def devnet_cmd(folder: str, output: str, port: int, block_time: float | None, fo
         proc = start_anvil(port, block_time=block_time)
         try:
             info = deploy(folder, rpc_url(port), DEV_KEYS[0], force_delay=force_delay, dev_keys=DEV_KEYS)
-            write_info(output, info)
             err(DEV_WARNING)
             _print_info(info)
             _print_dev_accounts(info)
-            err(f"l1.json -> {output}; anvil on {info.rpc} (Ctrl-C to stop)")
             sys.stdout.flush()
+            write_info(output, info)  # last: whoever waits for l1.json finds everything printed
+            err(f"l1.json -> {output}; anvil on {info.rpc} (Ctrl-C to stop)")
             _wait_for_stop(proc)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C or SIGTERM at any moment is a request to stop, not an error
         finally:
             stop(proc)
     finally:
