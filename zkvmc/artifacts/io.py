@@ -221,21 +221,18 @@ def write_together(files: list[tuple[str, bytes]]) -> None:
         for j in journals:
             os.unlink(j)
     except OSError as e:
-        for tmp, _ in renames:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        for j in journals:
-            if os.path.exists(j):
-                os.unlink(j)
+        _remove_existing([tmp for tmp, _ in renames] + journals)
         raise ArtifactError(files[0][0], "", f"cannot write ({e.strerror or e})") from None
     except BaseException:
-        for tmp, _ in renames:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        for j in journals:
-            if os.path.exists(j):
-                os.unlink(j)
+        _remove_existing([tmp for tmp, _ in renames] + journals)
         raise
+
+
+def _remove_existing(paths: list[str]) -> None:
+    """Unlink those of paths that exist (temporaries and journals of a failed pair write)."""
+    for p in paths:
+        if os.path.exists(p):
+            os.unlink(p)
 
 
 def json_bytes(obj: Any, indent: int | None = 1) -> bytes:
