@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import pytest
 from cli_support import CliResult, run_in
 from l1_support import GWEI, REPO, anvil_devnet
 from rollup_support import ALICE, BOB, fresh
+from test_node_support import NodeProcess
 
 
 def _tool_missing() -> str | None:
@@ -58,37 +58,14 @@ def rpc() -> Iterator[str]:
     yield from anvil_devnet()
 
 
-@dataclass
-class RunningNode:
-    """`python -m zkvmc node` on a free port, talking to the devnet."""
-
-    proc: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-    def get(self, path: str) -> Any:
-        r = httpx.get(self.url + path, timeout=10)
-        assert r.status_code == 200, (path, r.status_code, r.text)
-        return r.json()
-
-    def health(self) -> dict[str, Any] | None:
-        try:
-            return httpx.get(self.url + "/health", timeout=5).json()
-        except httpx.HTTPError:
-            return None
-
-    def stop(self) -> None:
-        """SIGTERM (a graceful stop), SIGKILL if it lingers."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+def ok_json(node: NodeProcess, path: str) -> Any:
+    """GET path from the node, which must answer 200; its JSON."""
+    r = node.get(path)
+    assert r.status_code == 200, (path, r.status_code, r.text)
+    return r.json()
 
 
-def wait_until(what: Any, node: RunningNode, message: str, timeout: float = TIMEOUT) -> Any:
+def wait_until(what: Any, node: NodeProcess, message: str, timeout: float = TIMEOUT) -> Any:
     """what()'s first truthy value; fails with the node's log if the node dies or time runs out."""
     deadline = time.monotonic() + timeout
     while True:
@@ -108,9 +85,9 @@ def node_factory(tmp_path: Path) -> Iterator[Any]:
     """Starts node processes; every one is stopped after the test, passed or failed."""
     from zkvmc.l1.devnet import free_port
 
-    started: list[RunningNode] = []
+    started: list[NodeProcess] = []
 
-    def start(folder: Path, l1_json: Path, *args: str) -> RunningNode:
+    def start(folder: Path, l1_json: Path, *args: str) -> NodeProcess:
         port = free_port()
         log = tmp_path / f"node-{len(started)}.log"
         env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -120,7 +97,7 @@ def node_factory(tmp_path: Path) -> Iterator[Any]:
             proc = subprocess.Popen([sys.executable, "-m", "zkvmc", "node", "-d", str(folder), "--l1", str(l1_json),
                                      "--port", str(port), *args], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
                                     stdout=sink, stderr=subprocess.STDOUT)
-        node = RunningNode(proc, f"http://127.0.0.1:{port}", log)
+        node = NodeProcess(proc, f"http://127.0.0.1:{port}", log)
         started.append(node)
         wait_until(node.health, node, "the node to answer", 60)
         return node
@@ -161,7 +138,7 @@ def test_deposits_transfers_and_a_withdrawal_reach_l1(rollup_template: Path, tmp
                                   "--l1-key", "depositor.key", "--json").stdout)
                 for key, amount in (("alice.key", "1000gwei"), ("bob.key", "0.0000005ether"))]
     assert [(d["account"], d["queue_index"], d["amount_gwei"]) for d in deposits] == [(1, 0, "1000"), (2, 1, "500")]
-    wait_until(lambda: node.get("/health")["next_deposit"] == 2, node, "the node to take in both deposits")
+    wait_until(lambda: ok_json(node, "/health")["next_deposit"] == 2, node, "the node to take in both deposits")
 
     receiver = "0x" + secrets.token_bytes(20).hex()  # a fresh L1 address: balance 0
     assert bridge.balance(receiver) == 0
@@ -176,12 +153,12 @@ def test_deposits_transfers_and_a_withdrawal_reach_l1(rollup_template: Path, tmp
     assert all(h.startswith("0x") and len(h) == 66 for h in hashes) and len(set(hashes)) == 4
 
     def settled() -> bool:
-        h = node.get("/health")
+        h = ok_json(node, "/health")
         return (h["last_l1_committed"] >= 3 and h["last_sealed"] == h["last_committed"] == h["last_l1_committed"]
                 and h["mempool_depth"] == 0 and h["batches_proving"] == 0)
 
     wait_until(settled, node, "three batches committed on L1")
-    health = node.get("/health")
+    health = ok_json(node, "/health")
     assert health["status"] == "ok" and health["last_l1_committed"] >= 3, health
 
     # every transaction committed on L1, with the batch's L1 transaction
@@ -195,18 +172,18 @@ def test_deposits_transfers_and_a_withdrawal_reach_l1(rollup_template: Path, tmp
     # the bridge, the node and the State Manager agree
     last = bridge.last_batch()
     assert last == health["last_l1_committed"] >= 3
-    batches = {n: node.get(f"/batches/{n}") for n in range(1, last + 1)}
+    batches = {n: ok_json(node, f"/batches/{n}") for n in range(1, last + 1)}
     for n, b in batches.items():
         commit = bridge.find_commit(n)
         assert commit is not None and b["status"] == "committed", b
         assert (b["l1"]["tx"], b["l1"]["block"], int(b["new_root"])) == (commit.tx_hash, commit.block, commit.new_root)
     assert batches[1]["transactions"][0]["kind"] == "deposit"
     assert sum(len(b["transactions"]) for b in batches.values()) == 6
-    node_root = int(node.get("/accounts/1")["root"])
+    node_root = int(ok_json(node, "/accounts/1")["root"])
     assert bridge.state_root() == node_root == int(batches[last]["new_root"])
 
     # balances, nonces, deposits, the withdrawal
-    alice, bob = node.get("/accounts/1"), node.get("/accounts/2")
+    alice, bob = ok_json(node, "/accounts/1"), ok_json(node, "/accounts/2")
     assert (alice["balance"], alice["nonce"]) == (str(1000 - 100 + 30 - 200 + 20), "2")
     assert (bob["balance"], bob["nonce"]) == (str(500 + 100 - 30 - 20), "2")
     assert bridge.deposit_count() == bridge.deposits_consumed() == 2
