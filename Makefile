@@ -11,7 +11,7 @@ ROLLUP_OUT := rollup-demo-out
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[dev,fast,rollup]'
+	$(BIN)/pip install -q -e '.[dev,fast,rollup,cluster]'
 	touch $(STAMP)
 
 install: $(STAMP)

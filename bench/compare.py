@@ -1,23 +1,31 @@
-"""zkvmc against snarkjs on the same circuits, side by side in one run (issue 6).
+"""zkvmc against snarkjs and circom on the same circuits, side by side in one run (issues 6, 15).
 
 Builds circuits of 2^k - 3 constraints (a zkVM program of 2^k - 3 multiplications, compiled
-with `zkvmc compile`, so the QAP domain is exactly 2^k for both tools), exports them to iden3
-.r1cs/.wtns, then times every stage for each tool, alternating tools within each repetition,
-and prints the median wall time, the peak memory (the larger of wait4's ru_maxrss and the sampled
-proportional set size of the whole process tree, so forked workers count) and the ratio to
-snarkjs:
+with `zkvmc compile`, so the QAP domain is exactly 2^k for both tools; and the same chain of
+multiplications written in circom), exports them to iden3 .r1cs/.wtns, then times every stage
+for each tool, alternating tools within each repetition, and prints the median wall time, the
+peak memory (the larger of wait4's ru_maxrss and the sampled proportional set size of the whole
+process tree, so forked workers count) and both ratios to the reference tool:
 
+- compile: `zkvmc compile` against circom2 `--O2 --r1cs --wasm` on the same-size circuit;
+- witness: `zkvmc witness -i` against circom's wasm witness calculator (generate_witness.js);
 - setup from nothing: snarkjs powersoftau new + contribute + prepare phase2 + groth16 setup +
-  zkey export verificationkey; zkvmc setup;
-- prove: snarkjs groth16 prove (zkey + wtns); zkvmc prove (key + witness.json);
+  zkey export verificationkey (only up to --snarkjs-setup-max: hours above 2^16); zkvmc setup;
+- prove: snarkjs groth16 prove (zkey + wtns); zkvmc prove (key + witness.json). snarkjs's key
+  is zkvmc's own key exported with `zkvmc export zkey` (made once, kept in --workdir), so its
+  prover runs at every size without its multi-hour setup;
 - verify: the whole process, interpreter start included.
 
     .venv/bin/python bench/compare.py --sizes 10,12 --reps 3
-    .venv/bin/python bench/compare.py --sizes 10,12,14,16 --chart docs/perf.png
+    .venv/bin/python bench/compare.py --sizes 14,16,18 --chart docs/perf.png --json run.json
+    .venv/bin/python bench/compare.py --sizes 20 --tools zkvmc --reps 1 --json big.json
 
-Tools: snarkjs (node_modules/.bin/snarkjs), zkvmc-python (--backend python), zkvmc-mcl
-(--backend mcl, the `fast` extra), and zkvmc-baseline (another zkvmc source tree given with
---baseline, for before/after). A tool or stage that cannot run is a "skipped (reason)" cell.
+Tools: snarkjs (and circom2 for compile/witness), zkvmc (the default install: `--backend auto`),
+zkvmc-pure (the pure-Python fallback: --backend python with mclbn256, gmpy2 and python-flint
+hidden, as on a platform without their wheels), zkvmc-python (--backend python, gmpy2 and
+python-flint kept), zkvmc-baseline (another zkvmc source tree given with --baseline). A tool or
+stage that cannot run is a "skipped (reason)" cell. bench/compare_targets.py turns the results
+into issue 15's target table and the chart.
 """
 
 from __future__ import annotations
@@ -38,13 +46,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SNARKJS = REPO / "node_modules" / ".bin" / "snarkjs"
+CIRCOM = REPO / "node_modules" / ".bin" / "circom2"
 ZKVMC = Path(sys.executable).parent / "zkvmc"
-STAGES = ("setup", "prove", "verify")
-TOOLS = ("snarkjs", "zkvmc-python", "zkvmc-mcl")
+STAGES = ("compile", "witness", "setup", "prove", "verify")
+TOOLS = ("snarkjs", "zkvmc", "zkvmc-pure")
+ALL_TOOLS = (*TOOLS, "zkvmc-python", "zkvmc-baseline")
 BASELINE = "zkvmc-baseline"
 """The tool name of --baseline: an earlier zkvmc source tree, for before/after tables."""
 PY_MAX_LOG = 14
 """Largest size the pure-Python backend runs by default (2^16 takes minutes per stage)."""
+HIDDEN = ("mclbn256", "gmpy2", "flint")
+"""What zkvmc-pure hides: the native packages the default install brings where they have wheels."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,14 @@ def program(n: int) -> str:
     return f".public 1\n.outputs 1\n        read r1\n        mov r2, r1\n{body}\n        write r2\n        halt\n"
 
 
+def circom_program(n: int) -> str:
+    """The same chain in circom: n multiplications y = x^(n+1), x public, y the output."""
+    return ("pragma circom 2.0.0;\n\ntemplate Chain(N) {\n    signal input x;\n    signal output y;\n"
+            "    signal t[N + 1];\n    t[0] <== x;\n    for (var i = 0; i < N; i++) {\n"
+            "        t[i + 1] <== t[i] * x;\n    }\n    y <== t[N];\n}\n\n"
+            f"component main {{public [x]}} = Chain({n});\n")
+
+
 def build(log_n: int, root: Path) -> Path:
     """The circuit of 2^log_n - 3 constraints, its witness and iden3 exports, in root/<log_n>."""
     d = root / str(log_n)
@@ -129,33 +149,65 @@ def build(log_n: int, root: Path) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     (d / "p.asm").write_text(program((1 << log_n) - 3))
     (d / "in.json").write_text(json.dumps({"public": ["3"], "private": []}))
+    (d / "chain.circom").write_text(circom_program((1 << log_n) - 3))
+    (d / "chain_input.json").write_text(json.dumps({"x": "3"}))
     z = str(ZKVMC)
-    for cmd in ([z, "compile", "p.asm"], [z, "witness", "-i", "in.json"],
-                [z, "export", "r1cs", "circuit.r1cs.json", "-o", "circuit.r1cs"],
+    timed = {"compile": run([z, "compile", "p.asm"], d), "witness": run([z, "witness", "-i", "in.json"], d)}
+    for cmd in ([z, "export", "r1cs", "circuit.r1cs.json", "-o", "circuit.r1cs"],
                 [z, "export", "wtns", "witness.json", "-o", "witness.wtns"]):
         run(cmd, d)
+    # the default tool's compile and witness stages run the same commands: their first sample (below)
+    (d / "build_samples.json").write_text(json.dumps({k: Sample(*v).__dict__ for k, v in timed.items()}))
     return d
 
 
+def build_sample(d: Path, stage: str) -> Sample | None:
+    """The build's own timing of `zkvmc compile` / `zkvmc witness` (the zkvmc tool's first sample
+    of that stage, so a 2^20 run does not compile twice), used once."""
+    f = d / "build_samples.json"
+    if not f.exists():
+        return None
+    samples = json.loads(f.read_text())
+    s = samples.pop(stage, None)
+    f.write_text(json.dumps(samples))
+    return Sample(**s) if s else None
+
+
+def snarkjs_key(d: Path, log_n: int) -> None:
+    """snarkjs's c.zkey and sj_vk.json: zkvmc's key exported (`zkvmc export zkey`), made once."""
+    if (d / "c.zkey").exists():
+        return
+    pk, vk = ("pk_auto.json", "vk_auto.json") if (d / "vk_auto.json").exists() else ("pk_zkvmc.json", "vk_zkvmc.json")
+    if not (d / pk).exists():  # the zkvmc tool's setup stage did not run
+        run([str(ZKVMC), "setup", "--quiet", "--pk", pk, "--vk", vk], d)
+    run([str(ZKVMC), "export", "zkey", pk, "--vk", vk, "-o", "c.zkey.tmp"], d)
+    shutil.copy(d / vk, d / "sj_vk.json")
+    os.replace(d / "c.zkey.tmp", d / "c.zkey")
+
+
 def snarkjs_cmds(log_n: int) -> dict[str, list[list[str]]]:
-    s = str(SNARKJS)
+    s, node = str(SNARKJS), shutil.which("node") or "node"
     return {
+        "compile": [[str(CIRCOM), "chain.circom", "--r1cs", "--wasm", "--O2", "-o", "."]],
+        "witness": [[node, "chain_js/generate_witness.js", "chain_js/chain.wasm", "chain_input.json", "chain.wtns"]],
         "setup": [[s, "powersoftau", "new", "bn128", str(log_n), "pot0.ptau"],
                   [s, "powersoftau", "contribute", "pot0.ptau", "pot1.ptau", "--name=bench", "-e=bench entropy"],
                   [s, "powersoftau", "prepare", "phase2", "pot1.ptau", "final.ptau"],
-                  [s, "groth16", "setup", "circuit.r1cs", "final.ptau", "c.zkey"],
-                  [s, "zkey", "export", "verificationkey", "c.zkey", "sj_vk.json"]],
+                  [s, "groth16", "setup", "circuit.r1cs", "final.ptau", "sj_setup.zkey"],
+                  [s, "zkey", "export", "verificationkey", "sj_setup.zkey", "sj_setup_vk.json"]],
         "prove": [[s, "groth16", "prove", "c.zkey", "witness.wtns", "sj_proof.json", "sj_public.json"]],
         "verify": [[s, "groth16", "verify", "sj_vk.json", "sj_public.json", "sj_proof.json"]],
     }
 
 
-def zkvmc_cmds(backend: str) -> dict[str, list[list[str]]]:
-    """zkvmc's commands; backend "baseline" runs another checkout (--baseline) without --backend."""
-    b = backend
-    z = [sys.executable, "-m", "zkvmc"] if b == "baseline" else [str(ZKVMC)]
-    opt = [] if b == "baseline" else ["--backend", b]
+def zkvmc_cmds(tool: str) -> dict[str, list[list[str]]]:
+    """zkvmc's commands; the baseline runs another checkout (--baseline) without --backend."""
+    b = tool.removeprefix("zkvmc-") if tool != "zkvmc" else "auto"
+    z = [sys.executable, "-m", "zkvmc"] if tool == BASELINE else [str(ZKVMC)]
+    opt = [] if tool == BASELINE else ["--backend", "python" if b == "pure" else b]
     return {
+        "compile": [[*z, "compile", "p.asm", "-o", f"circuit_{b}.r1cs.json"]],
+        "witness": [[*z, "witness", "-c", "circuit.r1cs.json", "-i", "in.json", "-o", f"witness_{b}.json"]],
         "setup": [[*z, "setup", "--quiet", *opt, "--pk", f"pk_{b}.json", "--vk", f"vk_{b}.json"]],
         "prove": [[*z, "prove", "--quiet", *opt, "--pk", f"pk_{b}.json", "-p", f"proof_{b}.json",
                    "--public", f"public_{b}.json"]],
@@ -164,20 +216,27 @@ def zkvmc_cmds(backend: str) -> dict[str, list[list[str]]]:
     }
 
 
-def skip_reason(tool: str, log_n: int, args: argparse.Namespace) -> str | None:
-    """Why a tool does not run at this size (None: it runs)."""
+def hide_native(root: Path) -> dict[str, str]:
+    """An environment in which mclbn256, gmpy2 and python-flint cannot be imported (zkvmc-pure)."""
+    shim = root / "pure-python-shim"
+    shim.mkdir(parents=True, exist_ok=True)
+    for mod in HIDDEN:
+        (shim / f"{mod}.py").write_text(f"raise ImportError('{mod} hidden by bench/compare.py (zkvmc-pure)')\n")
+    rest = os.environ.get("PYTHONPATH")  # e.g. a snapshot of the source tree to time (docs/performance.md)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(shim), *([rest] if rest else [])]), "ZKVMC_NO_NOTICE": "1"}
+
+
+def skip_reason(tool: str, stage: str, log_n: int, args: argparse.Namespace) -> str | None:
+    """Why a tool does not run a stage at this size (None: it runs)."""
     if tool == "snarkjs" and (shutil.which("node") is None or not SNARKJS.exists()):
         return "snarkjs not installed (make node)"
-    if tool == "snarkjs" and log_n > args.snarkjs_max:
-        return f"snarkjs setup above 2^{args.snarkjs_max}: ~5 min at 2^14 here, --snarkjs-max"
-    if tool == "zkvmc-mcl":
-        from zkvmc.backend import available
-
-        if "mcl" not in available():
-            return "mcl not installed (pip install '.[fast]')"
+    if tool == "snarkjs" and stage in ("compile", "witness") and not CIRCOM.exists():
+        return "circom2 not installed (make node)"
+    if tool == "snarkjs" and stage == "setup" and log_n > args.snarkjs_setup_max:
+        return f"snarkjs setup above 2^{args.snarkjs_setup_max} (hours here; its prover uses zkvmc's exported key)"
     if tool == BASELINE and not args.baseline:
         return "no --baseline tree given"
-    if tool in ("zkvmc-python", BASELINE) and log_n > args.python_max:
+    if tool in ("zkvmc-python", "zkvmc-pure", BASELINE) and log_n > args.python_max:
         return f"pure Python above 2^{args.python_max}, --python-max"
     return None
 
@@ -185,23 +244,27 @@ def skip_reason(tool: str, log_n: int, args: argparse.Namespace) -> str | None:
 def measure(log_n: int, args: argparse.Namespace) -> dict[tuple[str, str], Sample | str]:
     """Median sample (or a skip reason) per (tool, stage) at one size."""
     d = build(log_n, Path(args.workdir))
-    cmds = {"snarkjs": snarkjs_cmds(log_n), "zkvmc-python": zkvmc_cmds("python"), "zkvmc-mcl": zkvmc_cmds("mcl"),
-            BASELINE: zkvmc_cmds("baseline")}
-    envs = {BASELINE: {**os.environ, "PYTHONPATH": str(args.baseline)}} if args.baseline else {}
+    cmds = {"snarkjs": snarkjs_cmds(log_n), **{t: zkvmc_cmds(t) for t in ALL_TOOLS if t != "snarkjs"}}
+    envs = {"zkvmc-pure": hide_native(Path(args.workdir))}
+    if args.baseline:
+        envs[BASELINE] = {**os.environ, "PYTHONPATH": str(args.baseline)}
     tools = [t for t in args.tools if t in cmds]
     res: dict[tuple[str, str], Sample | str] = {}
     for stage in args.stages:
-        reps = args.setup_reps if stage == "setup" else args.reps
+        if stage == "prove" and "snarkjs" in tools and not skip_reason("snarkjs", "prove", log_n, args):
+            snarkjs_key(d, log_n)
+        reps = args.setup_reps if stage in ("setup", "compile") else args.reps
         samples: dict[str, list[Sample]] = {t: [] for t in tools}
         for _ in range(reps):
             for t in tools:  # alternate tools within a repetition: load changes hit both alike
-                reason = skip_reason(t, log_n, args) or (res.get((t, "setup")) if stage != "setup"
-                                                         and isinstance(res.get((t, "setup")), str) else None)
+                reason = skip_reason(t, stage, log_n, args)
                 if reason:
-                    res[(t, stage)] = reason if reason.startswith("skipped") else f"skipped ({reason})"
+                    res[(t, stage)] = f"skipped ({reason})"
                     continue
-                samples[t].append(run_chain(cmds[t][stage], d, envs.get(t)))
-                print(f"  2^{log_n} {stage:6} {t:13} {samples[t][-1].seconds:8.2f} s", file=sys.stderr, flush=True)
+                pre = build_sample(d, stage) if t == "zkvmc" and stage in ("compile", "witness") else None
+                samples[t].append(pre or run_chain(cmds[t][stage], d, envs.get(t)))
+                print(f"  2^{log_n} {stage:7} {t:13} {samples[t][-1].seconds:8.2f} s {samples[t][-1].peak_mb:7.0f} MB",
+                      file=sys.stderr, flush=True)
         for t in tools:
             if samples[t]:
                 res[(t, stage)] = Sample(statistics.median(s.seconds for s in samples[t]),
@@ -212,12 +275,14 @@ def measure(log_n: int, args: argparse.Namespace) -> dict[tuple[str, str], Sampl
 def cell(v: Sample | str | None, base: Sample | str | None) -> str:
     if not isinstance(v, Sample):
         return v or "-"
-    ratio = f" ({v.seconds / base.seconds:.2f}x)" if isinstance(base, Sample) else ""
-    return f"{v.seconds:.2f} s{ratio}, {v.peak_mb:.0f} MB"
+    if not isinstance(base, Sample):
+        return f"{v.seconds:.2f} s, {v.peak_mb:.0f} MB"
+    return (f"{v.seconds:.2f} s ({v.seconds / base.seconds:.2f}x), "
+            f"{v.peak_mb:.0f} MB ({v.peak_mb / base.peak_mb:.2f}x)")
 
 
 def table(results: dict[int, dict], tools: list[str]) -> str:
-    """A markdown table: rows stage x size, a column per tool (time, ratio to snarkjs, peak memory)."""
+    """Markdown: rows stage x size, a column per tool (time and memory, each with its ratio to snarkjs)."""
     head = "| stage | constraints | " + " | ".join(tools) + " |"
     lines = [head, "|" + "---|" * (2 + len(tools))]
     for stage in [s for s in STAGES if any(k[1] == s for r in results.values() for k in r)]:
@@ -228,83 +293,67 @@ def table(results: dict[int, dict], tools: list[str]) -> str:
     return "\n".join(lines)
 
 
-def chart(results: dict[int, dict], tools: list[str], path: str) -> None:
-    """Time against constraints, one line per tool and stage, log-log."""
-    try:
-        import matplotlib
-    except ImportError:
-        print("no chart: matplotlib is not installed (pip install '.[bench]')", file=sys.stderr)
-        return
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
-    for ax, stage in zip(axes, STAGES):
-        for t in tools:
-            pts = [(1 << k, r[(t, stage)].seconds) for k, r in sorted(results.items())
-                   if isinstance(r.get((t, stage)), Sample)]
-            if pts:
-                ax.plot(*zip(*pts), marker="o", label=t)
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_title(stage + (" (whole process)" if stage == "verify" else ""))
-        ax.set_xlabel("constraints")
-        ax.set_ylabel("seconds (median)")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8, framealpha=0.6)
-    fig.suptitle("Groth16 on BN254: zkvmc vs snarkjs 0.7.6, same circuit, same machine, same run")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-
-
 def load(path: str) -> dict[int, dict[tuple[str, str], Sample | str]]:
     """Results written by --json."""
     raw = json.loads(Path(path).read_text())
     return {int(k): {tuple(key.split("/")): (Sample(**v) if isinstance(v, dict) else v)  # type: ignore[misc]
-                     for key, v in cells.items()} for k, cells in raw.items()}
+                     for key, v in cells.items()} for k, cells in raw.items() if k.lstrip("-").isdigit()}
+
+
+def save(path: str, results: dict[int, dict], extra: dict) -> None:
+    raw = {str(k): {f"{t}/{s}": (v.__dict__ if isinstance(v, Sample) else v) for (t, s), v in r.items()}
+           for k, r in results.items()}
+    Path(path).write_text(json.dumps({**raw, **extra}, indent=1))
 
 
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="10,12,14,16", help="log2 sizes, comma-separated")
-    ap.add_argument("--reps", type=int, default=3, help="repetitions of prove and verify (median)")
-    ap.add_argument("--setup-reps", type=int, default=1, help="repetitions of setup")
-    ap.add_argument("--stages", default=",".join(STAGES),
-                    help="comma-separated subset of setup,prove,verify (without setup: earlier keys in --workdir)")
-    ap.add_argument("--tools", default=",".join(TOOLS),
-                    help="comma-separated subset of " + ",".join((*TOOLS, BASELINE)))
+    ap.add_argument("--sizes", default="10,12,14", help="log2 sizes, comma-separated")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions of witness, prove and verify (median)")
+    ap.add_argument("--setup-reps", type=int, default=1, help="repetitions of compile and setup")
+    ap.add_argument("--stages", default=",".join(STAGES), help="comma-separated subset of " + ",".join(STAGES))
+    ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of " + ",".join(ALL_TOOLS))
     ap.add_argument("--baseline", default=None,
                     help=f"a zkvmc source tree (e.g. `git archive HEAD~1`) to time as {BASELINE}, before/after")
-    ap.add_argument("--snarkjs-max", type=int, default=14, help="largest size for snarkjs")
-    ap.add_argument("--python-max", type=int, default=PY_MAX_LOG, help="largest size for zkvmc-python")
-    ap.add_argument("--workdir", default="/tmp/zkvmc-bench", help="where circuits and keys go")
+    ap.add_argument("--snarkjs-setup-max", type=int, default=12, help="largest size for snarkjs's setup from nothing")
+    ap.add_argument("--python-max", type=int, default=PY_MAX_LOG, help="largest size for the pure-Python tools")
+    ap.add_argument("--workdir", default=str(Path.home() / ".cache" / "zkvmc-bench"),
+                    help="where circuits, keys and snarkjs's exported keys are kept between runs")
     ap.add_argument("--chart", default=None, help="write a PNG chart here (needs matplotlib)")
     ap.add_argument("--json", default=None, help="write the raw results here")
     ap.add_argument("--merge", default=None,
                     help="--json files of earlier runs (comma-separated): they fill what this run did not measure")
+    ap.add_argument("--cluster", action="store_true", help="also run bench/cluster.py (prove-many, 1 vs 2 workers)")
     args = ap.parse_args(argv)
     args.tools = [t for t in args.tools.split(",") if t]
     if args.baseline and BASELINE not in args.tools:
         args.tools.append(BASELINE)
     args.stages = [s for s in STAGES if s in args.stages.split(",")]
-    results = {}
+    results, extra = {}, {"load": os.getloadavg()[0], "cores": os.cpu_count()}
     for k in (int(s) for s in args.sizes.split(",") if s):  # --sizes "" --merge f.json: redraw only
         results[k] = measure(k, args)
+    import compare_targets as targets
+
+    if args.cluster:
+        extra["cluster_speedup"] = targets.run_cluster()
     for path in (args.merge.split(",") if args.merge else []):
+        earlier = json.loads(Path(path).read_text())
+        extra.setdefault("cluster_speedup", earlier.get("cluster_speedup"))
         for k, cells in load(path).items():
             for key, v in cells.items():
                 results.setdefault(k, {}).setdefault(key, v)
-    print(f"median of {args.reps} (setup: {args.setup_reps}); ratio to snarkjs in parentheses; "
+    print(f"median of {args.reps} (compile, setup: {args.setup_reps}); ratio to snarkjs/circom in parentheses; "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    print(table(results, args.tools))
+    tools = [t for t in ALL_TOOLS if any(k[0] == t for r in results.values() for k in r)]
+    print(table(results, tools))
+    print()
+    print(targets.target_table(results, extra.get("cluster_speedup")))
     if args.json:
-        raw = {str(k): {f"{t}/{s}": (v.__dict__ if isinstance(v, Sample) else v) for (t, s), v in r.items()}
-               for k, r in results.items()}
-        Path(args.json).write_text(json.dumps(raw, indent=1))
+        save(args.json, results, extra)
     if args.chart:
-        chart(results, args.tools, args.chart)
+        targets.chart(results, tools, args.chart)
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     main(sys.argv[1:])

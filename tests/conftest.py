@@ -1,10 +1,22 @@
-"""Fixtures shared across test files (most helpers live in *_support.py modules)."""
+"""Fixtures shared across test files (most helpers live in *_support.py modules).
+
+The session gets its own mcl library cache (ZKVMC_CACHE_DIR, inherited by every zkvmc the tests
+start), so test runs share no files with ~/.cache/zkvmc, with each other or with other users.
+"""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+if "ZKVMC_CACHE_DIR" not in os.environ:  # before any test module imports zkvmc.backend.mcl
+    os.environ["ZKVMC_CACHE_DIR"] = tempfile.mkdtemp(prefix="zkvmc-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["ZKVMC_CACHE_DIR"], True)
 
 
 @pytest.fixture(scope="session")

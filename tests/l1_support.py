@@ -25,12 +25,11 @@ GWEI = 10**9
 
 def anvil_devnet() -> Iterator[str]:
     """Generator for a module-scoped fixture: an anvil on a free port, its RPC URL, stopped after."""
-    from zkvmc.l1.devnet import free_port, rpc_url, start_anvil, stop
+    from zkvmc.l1.devnet import start_anvil_on_free_port, stop
 
-    port = free_port()
-    proc = start_anvil(port)
+    proc, url = start_anvil_on_free_port()
     try:
-        yield rpc_url(port)
+        yield url
     finally:
         stop(proc)
 
@@ -85,7 +84,7 @@ def l2_deposits(deposits: Sequence[Any]) -> list[Tx]:
 
 def reverts(reason: str, fn: Any, *args: Any) -> Any:
     """Call fn(*args), which must raise L1Error with exactly this revert reason."""
-    from zkvmc.l1.chain import L1Error
+    from zkvmc.errors import L1Error
 
     with pytest.raises(L1Error) as e:
         fn(*args)

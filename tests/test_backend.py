@@ -25,7 +25,7 @@ from zkvmc.field import R
 from zkvmc.field import ntt as pyntt
 from zkvmc.groth16 import Proof, prove, setup, verify
 
-from test_groth16 import random_system
+from r1cs_support import random_groth16_system
 
 BACKENDS = available()
 """Every backend installed here (CI installs the fast extra, so both)."""
@@ -147,7 +147,7 @@ def test_pairing_product_check_and_its_negative_twin(name: str) -> None:
 @pytest.fixture(scope="module")
 def system():  # type: ignore[no-untyped-def]
     rng = random.Random(77)
-    r1cs, w = random_system(rng, 24, 30, 2, 1)
+    r1cs, w = random_groth16_system(rng, 24, 30, 2, 1)
     pk, vk = setup(r1cs, random.Random(78), backend=get_backend("python"))
     return r1cs, w, pk, vk
 
@@ -208,7 +208,7 @@ def test_mcl_library_cache_is_used_and_survives_corruption(tmp_path: Path, corru
              0x15ED738C0E0A7C92E7845F96B2AE9C0A68A6A449E3538FC7FF3EBF7A5A18A2C4)  # [2]G1 (as py_ecc computes it)
     code = ("import sys; from zkvmc.backend import get_backend; from zkvmc.curve.adapter import G1_GEN; "
             f"b = get_backend('mcl'); print(b.g1_msm([G1_GEN], [2]) == {two_g}, 'mclbn256' in sys.modules)")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env = {**os.environ, "ZKVMC_CACHE_DIR": str(tmp_path / "zkvmc")}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert first.stdout.split() == ["True", "True"], first.stderr  # decoded from mclbn256, then cached
     libs = list(tmp_path.glob("zkvmc/mclbn256-*/libmclbn256.so"))

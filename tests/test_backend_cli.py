@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from test_backend import BACKENDS
-from test_cli_groth16 import REPO, ok, zkvmc
+from cli_support import REPO, ok
+from cli_support import run_in as zkvmc
+from zkvmc.backend import available
+
+BACKENDS = available()
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,11 @@
 
 COUNTS holds the counts measured when the budget was set, (O0, O2); each budget is that plus
 5 %. Lower counts pass (then update COUNTS so the budget keeps tracking). Compile times are
-held to a generous limit too (the examples compile in well under a second each).
+bench/compile.py's to measure, not asserted (a timed assert fails on a busy machine).
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -46,9 +45,7 @@ def test_every_example_has_a_budget() -> None:
 def test_within_budget(name: str) -> None:
     program = assemble_file(str(PROGRAMS / f"{name}.asm"))
     for level, count in zip((0, 2), COUNTS[name]):
-        t0 = time.perf_counter()
         n = len(compile_program(program, level).r1cs.constraints)
-        assert time.perf_counter() - t0 < 20
         assert n <= budget(count), f"{name} at O{level}: {n} constraints, budget {budget(count)}"
 
 

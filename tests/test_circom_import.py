@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from test_cli_groth16 import REPO, ok, zkvmc
+from cli_support import REPO, ok
+from cli_support import run_in as zkvmc
 
 from zkvmc.field import R
 

@@ -5,8 +5,6 @@ malformed points), checking exit codes (0 valid, 1 invalid, 2 malformed/mismatch
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,23 +13,10 @@ from zkvmc.curve import g2
 from zkvmc.curve.adapter import FIELD_MODULUS
 from zkvmc.curve.codec import g2_to_snarkjs
 from zkvmc.field import R
-from cli_support import CliResult
+from cli_support import REPO, ok, subprocess_zkvmc
 from cli_support import run_in as zkvmc
 
-REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = sorted(p.stem for p in (REPO / "programs").glob("*.asm") if (REPO / "programs" / f"{p.stem}.input.json").exists())
-
-
-def subprocess_zkvmc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the CLI as a user would (a real process: real exit codes and streams)."""
-    return subprocess.run([sys.executable, "-m", "zkvmc", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
-
-
-def ok(cwd: Path, *args: str) -> CliResult:
-    res = zkvmc(cwd, *args)
-    assert res.returncode == 0, res.stderr
-    return res
 
 
 @pytest.fixture(scope="module", params=PROGRAMS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_compiler_support import asm
+from compiler_support import asm
 from zkvmc.compiler import compile_program
 
 CASES: tuple[tuple[str, str], ...] = (

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_compiler_support import agree, asm, evaluate
+from compiler_support import agree, asm, evaluate
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.asm import assemble_file
 from zkvmc.compiler import compile_program
@@ -128,14 +128,11 @@ def test_merged_u64_values_keep_their_bound() -> None:
 def test_long_runtime_loop_stays_linear() -> None:
     """A 1000-iteration run-time loop with a running sum: LCs are compacted, so size and time
     grow linearly (each iteration: IsZero, fork, product, merge selects)."""
-    import time
-
     def src(n: int) -> str:
         return (f".bound L, {n}\nread r1\nmov r2, 1\nmov r3, 0\nL:\nmul r2, r2, r1\nadd r3, r3, r2\n"
                 "sub r1, r1, 1\njnz r1, L\nwrite r3\n")
-    t0 = time.perf_counter()
+    # Linear size is asserted; the time is bench/compile.py's (a timed assert fails on a busy machine).
     small, big = (len(compile_program(asm(src(n)), 0).r1cs.constraints) for n in (100, 1000))
-    assert time.perf_counter() - t0 < 30
     assert big < 11 * small
     p = asm(src(300))
     r, o = agree(p, Inputs((300,), ()), 2)

@@ -8,7 +8,6 @@ packSignature; babyJub.packPoint), run once and pasted here; tests/test_crypto_n
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -207,12 +206,12 @@ def test_fast_multiplication_refuses_bad_scalars() -> None:
         bj.mul_base8(2**256)
 
 
-def test_sign_and_verify_are_fast() -> None:
-    sign_poseidon(KEYS[0], 1)  # warm: Poseidon(5)'s constants and BASE8's table
-    t0 = time.perf_counter()
+def test_sign_and_verify_repeatedly() -> None:
+    """Signing and verifying again reuses the warmed tables (Poseidon(5)'s constants, BASE8's);
+    their speed is measured by bench/, not asserted here (a timed assert fails on a busy machine)."""
     for i in range(5):
         assert verify_poseidon(i, sign_poseidon(KEYS[0], i), PUBS[0])
-    assert (time.perf_counter() - t0) / 5 < 0.05
+        assert not verify_poseidon(i + 1, sign_poseidon(KEYS[0], i), PUBS[0])
 
 
 def test_bad_private_keys_and_messages_are_refused() -> None:

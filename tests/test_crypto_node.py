@@ -124,7 +124,7 @@ def test_poseidon_n_matches(oracle: dict[str, Any]) -> None:
 def test_circomlibjs_signatures_pass_the_eddsa_instruction(oracle: dict[str, Any]) -> None:
     """Signatures circomlibjs made pass `eddsa` in the VM and in the compiled circuit; the same
     signatures over message + 1 fault in both."""
-    from test_compiler_support import asm, evaluate
+    from compiler_support import asm, evaluate
     from zkvmc.artifacts.inputs import Inputs
     from zkvmc.compiler import compile_program
     from zkvmc.vm import run

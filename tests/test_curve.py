@@ -8,8 +8,8 @@ import pytest
 
 from zkvmc.curve import adapter, g1, g2
 from zkvmc.curve.adapter import CURVE_ORDER, FIELD_MODULUS, G1_GEN, G2_GEN
-from zkvmc.curve.codec import (CodecError, g1_from_json, g1_from_snarkjs, g1_to_json, g1_to_snarkjs,
-                               g2_from_json, g2_from_snarkjs, g2_to_json, g2_to_snarkjs)
+from zkvmc.curve.codec import g1_from_json, g1_from_snarkjs, g1_to_json, g1_to_snarkjs, g2_from_json, g2_from_snarkjs, g2_to_json, g2_to_snarkjs
+from zkvmc.errors import CodecError
 from zkvmc.curve.fq import f2_mul, f2_sqr, f2_sqrt, fq2
 
 RNG = random.Random(0xC0)

@@ -18,7 +18,7 @@ from zkvmc.field import R, inv
 from zkvmc.r1cs.check import _Search
 from zkvmc.r1cs.optimise import optimise, project_assignment
 from zkvmc.r1cs.system import R1CS, Constraint, is_satisfied, make_lc
-from test_optimise import random_system
+from r1cs_support import random_system
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 M1 = R - 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_compiler_support import agree
+from compiler_support import agree
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.asm.program import Imm, Instr, Mem, Program, Reg, Target
 from zkvmc.field import R

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from test_compiler_support import asm
+from compiler_support import asm
 from zkvmc.compiler import compile_program
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_compiler_support import asm, evaluate
+from compiler_support import asm, evaluate
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.audit import audit
 from zkvmc.compiler import compile_program

@@ -14,26 +14,13 @@ from zkvmc.field.ntt import intt, root_of_unity
 from zkvmc.groth16 import (KeyMismatch, MalformedInput, Proof, WitnessUnsatisfied, prove, public_signals,
                            setup, verify)
 from zkvmc.groth16.qap import domain_size, lagrange_at, qap_rows, quotient, row_values
-from zkvmc.r1cs.system import R1CS, Constraint, eval_lc, is_satisfied, make_lc
+from zkvmc.r1cs.system import R1CS, Constraint
+from r1cs_support import random_groth16_system
+
 
 # x * y = z with z the public output (wire 1), x a public input (wire 2), y private (wire 3)
 MUL = R1CS(4, 1, 1, (Constraint(((2, 1),), ((3, 1),), ((1, 1),)),))
 MUL_W = [1, 15, 3, 5]
-
-
-def random_system(rng: random.Random, n_wires: int, n_cons: int, n_out: int, n_pub: int
-                  ) -> tuple[R1CS, list[int]]:
-    """A random satisfiable R1CS and its witness: random A, B; C fixed up through wire 0."""
-    w = [1] + [rng.randrange(R) for _ in range(n_wires - 1)]
-    cons = []
-    for _ in range(n_cons):
-        a, b, c = ({rng.randrange(n_wires): rng.randrange(R) for _ in range(rng.randint(1, 3))} for _ in range(3))
-        target = eval_lc(make_lc(a), w) * eval_lc(make_lc(b), w) % R
-        c[0] = c.get(0, 0) + target - eval_lc(make_lc(c), w)
-        cons.append(Constraint(make_lc(a), make_lc(b), make_lc(c)))
-    r1cs = R1CS(n_wires, n_out, n_pub, tuple(cons))
-    assert is_satisfied(r1cs, w)
-    return r1cs, w
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +48,13 @@ def test_lagrange_at_tau_matches_interpolation() -> None:
 def test_domain_has_room_for_public_rows() -> None:
     assert domain_size(MUL) == 4  # 1 constraint + 3 public rows (wires 0, 1, 2)
     assert len(qap_rows(MUL)) == 4
-    r1cs, _ = random_system(random.Random(3), 6, 5, 1, 1)
+    r1cs, _ = random_groth16_system(random.Random(3), 6, 5, 1, 1)
     assert domain_size(r1cs) == 8 and domain_size(replace(r1cs, n_pub_inputs=2)) == 16
 
 
 def test_quotient_times_vanishing_equals_ab_minus_c() -> None:
     rng = random.Random(4)
-    r1cs, w = random_system(rng, 10, 11, 2, 1)
+    r1cs, w = random_groth16_system(rng, 10, 11, 2, 1)
     n = domain_size(r1cs)
     rows = qap_rows(r1cs)
     h = quotient(rows, w, n)
@@ -133,7 +120,7 @@ def test_key_from_another_circuit(mul_keys) -> None:  # type: ignore[no-untyped-
     pk2, vk2 = setup(other, random.Random(5))
     assert not verify(vk2, [15, 3], proof)
     # proving with a key of another shape is a clear error
-    big, w = random_system(random.Random(6), 7, 6, 1, 1)
+    big, w = random_groth16_system(random.Random(6), 7, 6, 1, 1)
     with pytest.raises(KeyMismatch, match="another circuit"):
         prove(pk, big, w, random.Random(7))
 
@@ -168,7 +155,7 @@ def test_public_input_in_no_constraint_is_still_bound() -> None:
                                                                   (13, 5, 1, 1, 0)])
 def test_random_systems(seed: int, n_wires: int, n_cons: int, n_out: int, n_pub: int) -> None:
     rng = random.Random(seed)
-    r1cs, w = random_system(rng, n_wires, n_cons, n_out, n_pub)
+    r1cs, w = random_groth16_system(rng, n_wires, n_cons, n_out, n_pub)
     pk, vk = setup(r1cs, rng)
     proof = prove(pk, r1cs, w, rng)
     pub = public_signals(r1cs, w)
@@ -191,7 +178,7 @@ def test_toxic_waste_comes_from_the_rng() -> None:
 def test_progress_is_reported_through_the_callback() -> None:
     seen: dict[str, tuple[int, int]] = {}
     rng = random.Random(14)
-    r1cs, w = random_system(rng, 30, 40, 1, 1)
+    r1cs, w = random_groth16_system(rng, 30, 40, 1, 1)
     report = lambda stage, done, total: seen.__setitem__(stage, (done, total))  # noqa: E731
     pk, _ = setup(r1cs, rng, progress=report)
     prove(pk, r1cs, w, rng, progress=report)

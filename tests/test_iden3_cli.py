@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from test_cli_groth16 import REPO, ok, subprocess_zkvmc, zkvmc
+from cli_support import REPO, ok, subprocess_zkvmc
+from cli_support import run_in as zkvmc
 
 
 @pytest.fixture(scope="module")

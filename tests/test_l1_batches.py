@@ -82,7 +82,8 @@ def test_batches_move_the_l1_root_pay_withdrawals_and_keep_failed_ones_claimable
     from web3 import Web3
     from web3.logs import DISCARD
 
-    from zkvmc.l1.chain import L1Error, wait_receipt
+    from zkvmc.l1.chain import wait_receipt
+    from zkvmc.errors import L1Error
 
     r = new_rollup(rollup_template, tmp_path / "r", rpc)
     seq, gas = commit_batch_1(r)
@@ -164,12 +165,11 @@ def test_claim_withdrawal_helper_and_commit_lookup_on_a_fresh_bridge(rollup_temp
 def test_a_commit_can_be_sent_while_the_previous_one_is_pending(rollup_template: Path, tmp_path: Path) -> None:
     """With blocks every second, batch 2's commit is pre-flighted on the pending state (batch 1's
     commit not mined yet) and both land in order: the node keeps several batches in flight."""
-    from zkvmc.l1.devnet import free_port, rpc_url, start_anvil, stop
+    from zkvmc.l1.devnet import start_anvil_on_free_port, stop
 
-    port = free_port()
-    proc = start_anvil(port, block_time=1)
+    proc, url = start_anvil_on_free_port(block_time=1)
     try:
-        r = new_rollup(rollup_template, tmp_path / "r", rpc_url(port))
+        r = new_rollup(rollup_template, tmp_path / "r", url)
         seq, depositor = r.client(0), r.client(1)
         for prv in (ALICE, BOB):
             depositor.deposit(*pub(prv), 10**18)

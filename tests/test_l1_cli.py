@@ -119,7 +119,7 @@ def test_status_of_a_bridge_that_is_not_there(rpc: str, tmp_path: Path) -> None:
 
 def test_devnet_runs_until_sigterm(rollup_template: Path, tmp_path: Path) -> None:
     from zkvmc.l1.bridge import BridgeClient
-    from zkvmc.l1.chain import L1Unavailable
+    from zkvmc.errors import L1Unavailable
     from zkvmc.l1.config import read_info
     from zkvmc.l1.devnet import free_port
 

@@ -22,12 +22,11 @@ U64 = 2**64
 @pytest.fixture(scope="module")
 def rpc() -> Iterator[str]:
     """An anvil whose dev accounts hold 10^11 ether each (2^64 gwei is 1.8·10^10 ether)."""
-    from zkvmc.l1.devnet import free_port, rpc_url, start_anvil, stop
+    from zkvmc.l1.devnet import start_anvil_on_free_port, stop
 
-    port = free_port()
-    proc = start_anvil(port, balance=10**11)
+    proc, url = start_anvil_on_free_port(balance=10**11)
     try:
-        yield rpc_url(port)
+        yield url
     finally:
         stop(proc)
 

@@ -9,7 +9,7 @@ import signal
 from pathlib import Path
 
 from rollup_support import ALICE, BOB, pay
-from test_node_support import NodeProcess, funded_rollup, idle, start_node, wait_for
+from node_support import NodeProcess, funded_rollup, idle, start_node, wait_for
 from zkvmc.node.fake_l1 import FakeBridge
 from zkvmc.rollup.state import StateManager
 from zkvmc.rollup.transactions import to_json

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from rollup_support import ALICE, BOB, pay
-from test_node_support import Served, config, funded_rollup, serve, shared_pool, unserve, wait_for
+from node_support import Served, config, funded_rollup, serve, shared_pool, unserve, wait_for
 from zkvmc.node.node import Node
 from zkvmc.rollup.transactions import to_json
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from rollup_support import ALICE, BOB, CAROL, pay, pub
-from test_node_support import DelayedProver, config, funded_rollup, idle, prover_pool, wait_for  # noqa: F401
+from node_support import DelayedProver, config, funded_rollup, idle, prover_pool, wait_for  # noqa: F401
 from zkvmc.errors import InputError
-from zkvmc.node.config import L1Mismatch
+from zkvmc.errors import L1Mismatch
 from zkvmc.node.fake_l1 import FakeBridge
 from zkvmc.node.node import Node
 from zkvmc.node.prover import ProverPool
@@ -53,12 +53,12 @@ def test_batches_seal_at_n_and_after_max_wait_never_empty(funded_template: Path,
 
 def test_batches_in_flight_commit_in_order(funded_template: Path, prover_pool: ProverPool, tmp_path: Path) -> None:
     folder, bridge = funded_rollup(funded_template, tmp_path / "r")
-    prover = DelayedProver(prover_pool, {2: 2.5})  # batch 2's proof arrives after batch 3's
+    prover = DelayedProver(prover_pool, {2: 2.5}, after={2: 3})  # batch 2's proof: 2.5 s after batch 3's
     with Node(folder, bridge, config(batch=1, max_wait=3600), prover=prover) as node:
         for nonce in range(2):
             node.submit(pay(ALICE, 1, 2, 1, nonce)).result()
         wait_for(lambda: (b := node.batches(None, 10).result()["batches"]) and b[0]["status"] == "proven"
-                 and b[0]["batch"] == 3, 30, message="batch 3 proven first")
+                 and b[0]["batch"] == 3, 120, message="batch 3 proven first")
         h = health(node)
         assert h["last_committed"] == 1 and h["last_l1_committed"] == 1  # 3 waits for 2
         wait_for(lambda: idle(health(node), 3), 60, message="both on L1")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rollup_support import ALICE, CAROL
-from test_node_support import DelayedProver, Served, config, funded_rollup, serve, shared_pool, unserve
+from node_support import DelayedProver, Served, config, funded_rollup, serve, shared_pool, unserve
 from tests.cli_support import CliResult, run_in
 from zkvmc.node.node import Node
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_compiler_support import evaluate
+from compiler_support import evaluate
 from zkvmc.artifacts.inputs import Inputs, read_inputs
 from zkvmc.asm import assemble_file
 from zkvmc.compiler import compile_program

@@ -10,7 +10,7 @@ from zkvmc.field import R, inv
 from zkvmc.r1cs.check import KINDS, _Search, second_assignment, unpinned_wires, validate_constraints
 from zkvmc.r1cs.optimise import optimise, project_assignment
 from zkvmc.r1cs.system import R1CS, Constraint, is_satisfied, make_lc
-from test_optimise import chain_system, random_system  # pytest puts tests/ on sys.path
+from r1cs_support import chain_system, random_system  # pytest puts tests/ on sys.path
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -223,7 +223,7 @@ def test_optimised_systems_validate_clean(seed: int) -> None:
 
 
 def _chain(n_blocks: int, drop_booleanity_of: int | None) -> tuple[R1CS, list[int], tuple[int, ...]]:
-    """test_optimise.chain_system, optionally without one bit's booleanity check; also the
+    """r1cs_support.chain_system, optionally without one bit's booleanity check; also the
     wires of its 'byte' hints, which act as private inputs (free by design)."""
     r1cs, w = chain_system(n_blocks)
     cons = list(r1cs.constraints)

@@ -16,12 +16,15 @@ from zkvmc.artifacts.inputs import Inputs
 from zkvmc.crypto.eddsa import Signature
 from zkvmc.groth16 import verify
 from zkvmc.rollup.accounts import Account
-from zkvmc.rollup.batch import BatchProcessor, StaleRoot
+from zkvmc.rollup.batch import BatchProcessor
+from zkvmc.errors import StaleRoot
 from zkvmc.rollup.transactions import Kind, Tx, public_data
 from zkvmc.rollup.tree import naive_root
-from zkvmc.rollup.validate import SlotTrace, TxRejected, apply_tx, slot_tape
+from zkvmc.rollup.validate import SlotTrace, apply_tx, slot_tape
+from zkvmc.errors import TxRejected
 from zkvmc.vm import run
-from zkvmc.witness import Unsatisfied, solve
+from zkvmc.witness import solve
+from zkvmc.errors import Unsatisfied
 
 L1_ADDRESS = 0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED
 

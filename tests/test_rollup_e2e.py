@@ -28,7 +28,7 @@ import pytest
 from cli_support import CliResult, run_in
 from l1_support import GWEI, REPO, anvil_devnet
 from rollup_support import ALICE, BOB, fresh
-from test_node_support import NodeProcess
+from node_support import NodeProcess
 
 
 def _tool_missing() -> str | None:

@@ -9,7 +9,8 @@ import pytest
 from rollup_support import ALICE, fresh, pay, processor
 from zkvmc.errors import InputError
 from zkvmc.groth16 import verify
-from zkvmc.rollup.runtime import ExecutionContext, Runtime, StaleContext
+from zkvmc.rollup.runtime import ExecutionContext, Runtime
+from zkvmc.errors import StaleContext
 from zkvmc.rollup.transactions import encode
 
 

@@ -382,18 +382,26 @@ def expected_accounts(last_batch: int, depth: int) -> list[tuple[int, Account]]:
     return sorted((idx, acc) for idx, acc in state.items() if not acc.is_empty)
 
 
-def run_and_kill(path: Path, delay: float) -> tuple[int, int | None]:
-    """Start the committing child and SIGKILL it `delay` s after it is ready. Returns the last
-    batch whose commit returned, and the batch it was inside `extra` of when killed (or None)."""
+def run_and_kill(path: Path, delay: float, in_extra: bool = False) -> tuple[int, int | None]:
+    """Start the committing child and SIGKILL it `delay` s after it is ready (in_extra: as soon
+    as it says it is inside a batch's `extra`, 50 ms before its COMMIT: the kill does not
+    depend on guessing how fast a busy machine runs the child). Returns the last batch whose commit returned, and the batch it was inside
+    `extra` of when killed (or None)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, env=env, text=True)
+    seen = ""
     try:
         assert child.stdout is not None
         assert child.stdout.readline() == "ready\n"
+        for line in iter(child.stdout.readline, "") if in_extra else ():
+            seen += line
+            if line.startswith("in "):
+                break
         time.sleep(delay)
     finally:
         os.kill(child.pid, signal.SIGKILL)
         out, _ = child.communicate(timeout=10)
+    out = seen + out
     assert child.returncode == -signal.SIGKILL, out
     events = [(word, int(batch)) for word, batch in (line.split() for line in out.splitlines())]
     done = [batch for word, batch in events if word == "done"]
@@ -409,11 +417,12 @@ def test_sigkill_never_leaves_a_partial_batch(tmp_path: Path) -> None:
     rng = random.Random()
     reported = 0
     kills_inside_a_transaction = 0
-    for kill in range(8):  # four kills, more (rarely) until one has landed inside a transaction
+    for kill in range(8):  # four kills at random moments, then aimed until one landed in a transaction
         if kill >= 4 and kills_inside_a_transaction and reported:
             break
-        delay = rng.uniform(0.05, 0.35)
-        done, inside = run_and_kill(path, delay)
+        aimed = kill >= 4 and not kills_inside_a_transaction
+        delay = 0.0 if aimed else rng.uniform(0.05, 0.35)
+        done, inside = run_and_kill(path, delay, in_extra=aimed)
         reported = max(reported, done)
         with StateManager.open(path) as sm:
             last = sm.last_batch()

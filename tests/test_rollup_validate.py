@@ -22,7 +22,8 @@ from zkvmc.rollup.accounts import EMPTY, Account
 from zkvmc.rollup.state import StateManager, StateOverlay
 from zkvmc.rollup.transactions import Tx
 from zkvmc.rollup.tree import root_from_path, sparse_root, verify_proof
-from zkvmc.rollup.validate import CODES, SlotTrace, TxRejected, apply_tx, check_tx, slot_tape
+from zkvmc.rollup.validate import CODES, SlotTrace, apply_tx, check_tx, slot_tape
+from zkvmc.errors import TxRejected
 from zkvmc.vm import run
 
 REPO = Path(__file__).resolve().parent.parent

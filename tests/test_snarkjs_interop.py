@@ -7,22 +7,16 @@ Skipped only when node or node_modules/.bin/snarkjs is missing (`make node` inst
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from test_cli_groth16 import REPO, ok
+from cli_support import REPO, SNARKJS, needs_snarkjs, ok
 
-SNARKJS = REPO / "node_modules" / ".bin" / "snarkjs"
 FFJS = REPO / "node_modules" / "ffjavascript"
 
-pytestmark = [
-    pytest.mark.node,
-    pytest.mark.skipif(shutil.which("node") is None, reason="node not installed"),
-    pytest.mark.skipif(not SNARKJS.exists(), reason="snarkjs not installed (make node)"),
-]
+pytestmark = needs_snarkjs
 
 PROGRAMS = ["calls", "factorial", "preimage"]
 

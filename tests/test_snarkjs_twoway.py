@@ -11,36 +11,21 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from test_cli_groth16 import REPO, ok, zkvmc
+from cli_support import REPO, needs_snarkjs, ok, snarkjs, snarkjs_ok
+from cli_support import run_in as zkvmc
 
-SNARKJS = REPO / "node_modules" / ".bin" / "snarkjs"
 PROGRAMS = sorted(p.stem for p in (REPO / "programs").glob("*.asm"))
 WITH_INPUTS = [p for p in PROGRAMS if (REPO / "programs" / f"{p}.input.json").exists()]
 PROVED = ["calls", "popcount"]
 """Small enough for a 2^7 powers-of-tau ceremony (constraints + public signals + 1 <= 128)."""
 POWER = 7
 
-pytestmark = [
-    pytest.mark.node,
-    pytest.mark.skipif(shutil.which("node") is None, reason="node not installed"),
-    pytest.mark.skipif(not SNARKJS.exists(), reason="snarkjs not installed (make node)"),
-]
-
-
-def snarkjs(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SNARKJS), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-def snarkjs_ok(cwd: Path, *args: str) -> str:
-    res = snarkjs(cwd, *args)
-    assert res.returncode == 0, res.stdout + res.stderr
-    return res.stdout + res.stderr
+pytestmark = needs_snarkjs
 
 
 def info_counts(text: str) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Soundness probes on every example program (spec, "Proving semantics"; compiler-notes "Faults").
+"""Soundness probes on every example program (spec, "Proving semantics"; docs/compiler.md, "Faults").
 
 From a valid witness, change any single public signal, or any single private wire: the R1CS must
 become unsatisfied. The one kind of wire that is genuinely free is the IsZero inverse hint
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from test_compiler_support import evaluate
+from compiler_support import evaluate
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.witness.steps import run_steps
 from zkvmc.artifacts.inputs import read_inputs

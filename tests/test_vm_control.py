@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_vm_support import asm, fault, go, ok
+from vm_support import asm, fault, go, ok
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.vm import run
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_vm_support import asm, fault, go, ok
+from vm_support import asm, fault, go, ok
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.asm.program import Program
 from zkvmc.field import R

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_vm_support import fault, ok
+from vm_support import fault, ok
 from zkvmc.field import R
 
 U64 = 1 << 64
@@ -184,7 +184,7 @@ def test_assert_ne_passes_and_fails() -> None:
 
 
 def test_assert_fault_names_the_line() -> None:
-    from test_vm_support import go
+    from vm_support import go
 
     f = go("nop\nmov r1, 1\n\nassert_eq r1, 2\nhalt").fault
     assert (f.pc, f.line, f.instr) == (2, 4, "assert_eq r1, 2")

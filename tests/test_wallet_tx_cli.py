@@ -14,7 +14,8 @@ from zkvmc.field import R
 from zkvmc.rollup import transactions as t
 from zkvmc.rollup.accounts import Account
 from zkvmc.rollup.state import StateManager
-from zkvmc.rollup.validate import TxRejected, check_tx
+from zkvmc.rollup.validate import check_tx
+from zkvmc.errors import TxRejected
 
 KEY = bytes(range(32))
 ADDRESS = "0x00112233445566778899aabbccddeeff00112233"

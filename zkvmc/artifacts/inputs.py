@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from zkvmc.artifacts.io import read_json
+from zkvmc.asm.machine import Inputs
 from zkvmc.errors import ArtifactError
 from zkvmc.field import parse_value
 
-
-@dataclass(frozen=True)
-class Inputs:
-    """The two input tapes."""
-
-    public: tuple[int, ...]
-    """Public tape, consumed by `read`."""
-    private: tuple[int, ...]
-    """Private tape, consumed by `secret`."""
+__all__ = ["Inputs", "parse_inputs", "read_inputs"]
 
 
 def parse_inputs(obj: object, path: str = "<inputs>") -> Inputs:

@@ -7,7 +7,6 @@ the file and field of anything malformed.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -15,17 +14,8 @@ import re
 import tempfile
 from typing import Any
 
+from zkvmc.digest import canonical_json, digest  # noqa: F401 - the file formats' digests, defined below the stages
 from zkvmc.errors import ArtifactError
-
-
-def canonical_json(obj: Any) -> bytes:
-    """Deterministic compact JSON bytes (sorted keys) used for digests."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
-
-
-def digest(obj: Any) -> str:
-    """sha256 hex digest of an object's canonical JSON."""
-    return hashlib.sha256(canonical_json(obj)).hexdigest()
 
 
 def _umask() -> int:
@@ -333,3 +323,13 @@ def field(path: str, obj: dict, name: str, kind: type | tuple[type, ...]) -> Any
     if not isinstance(v, kind) or isinstance(v, bool) and kind is not bool:
         raise ArtifactError(path, name, f"expected {getattr(kind, '__name__', kind)}")
     return v
+
+
+def hex_blob(path: str, name: str, v: Any, what: str) -> bytes:
+    """The bytes of a hexadecimal string field (`what` names its contents for the message)."""
+    if not isinstance(v, str):
+        raise ArtifactError(path, name, f"expected a hexadecimal string of {what}")
+    try:
+        return bytes.fromhex(v)
+    except ValueError:
+        raise ArtifactError(path, name, "not a hexadecimal string") from None

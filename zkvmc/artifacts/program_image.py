@@ -14,15 +14,14 @@ import re
 from typing import Any
 
 from zkvmc.artifacts.io import check_header, field, json_lines, read_json, write_atomic
-from zkvmc.asm.checker import N_REGS, OPERAND_KINDS, RANGE_MAX, RANGE_MIN, SHIFT_MAX, operand_kinds
+from zkvmc.asm.checker import OPERAND_KINDS, RANGE_MAX, RANGE_MIN, SHIFT_MAX, operand_kinds
+from zkvmc.asm.machine import COUNT_LIMIT, MEM_SIZE, N_REGS
 from zkvmc.asm.program import Imm, Instr, Mem, Operand, Program, Reg, Target
 from zkvmc.errors import ArtifactError
 from zkvmc.field import R
 
 FORMAT = "zkvmc-program"
 VERSION = 1
-MEM_CELLS = 65536
-COUNT_LIMIT = 1 << 32
 _KEYS = ("format", "version", "source", "source_digest", "interface", "instructions", "labels",
          "bounds", "data")
 _ALLOWED = {"rd": ("reg",), "ra": ("reg",), "b": ("reg", "imm"), "n": ("imm",), "L": ("label",),
@@ -220,7 +219,7 @@ def _data(path: str, v: list) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for i, d in enumerate(v):
         _obj(path, f"data[{i}]", d, ("addr", "value"))
-        addr = _int(path, f"data[{i}].addr", d["addr"], 0, MEM_CELLS - 1)
+        addr = _int(path, f"data[{i}].addr", d["addr"], 0, MEM_SIZE - 1)
         if out and addr <= out[-1][0]:
             raise ArtifactError(path, f"data[{i}].addr", "cells must be sorted by address, each once")
         out.append((addr, _value(path, f"data[{i}].value", d["value"])))

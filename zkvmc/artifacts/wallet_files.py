@@ -17,7 +17,7 @@ from zkvmc.artifacts.io import check_header, field, read_json, write_atomic, wri
 from zkvmc.crypto.babyjub import Point
 from zkvmc.crypto.eddsa import Signature, pack_signature
 from zkvmc.crypto.keys import format_private_key, parse_decimal, parse_hex, parse_private_key
-from zkvmc.errors import ArtifactError
+from zkvmc.errors import ArtifactError, InvalidValue
 from zkvmc.field import R
 
 SIGNATURE_FORMAT = "zkvmc-eddsa-signature"
@@ -49,7 +49,7 @@ def read_private_key(path: str) -> bytes:
         raise ArtifactError(path, "", f"cannot read ({e.strerror or e})") from None
     try:
         if len(raw) > MAX_KEY_FILE_BYTES:
-            raise ValueError("too large for a key file")
+            raise InvalidValue("too large for a key file")
         return parse_private_key(raw.decode("ascii"))
     except (UnicodeDecodeError, ValueError) as e:
         reason = "not ASCII" if isinstance(e, UnicodeDecodeError) else str(e)

@@ -2,7 +2,7 @@
 
 `.include` splicing: include.py; `-D NAME=VALUE` overrides: defines.py.
 
-Spec: /work/shared/spec/zkvm-asm.md; the language as implemented: docs/language.md.
+The language as implemented (and the spec it follows): docs/language.md.
 """
 
 from zkvmc.asm.assembler import assemble_file, assemble_source

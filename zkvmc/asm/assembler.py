@@ -5,8 +5,8 @@ pcs; a label after the last instruction names pc = len(instrs)) and `.const` nam
 the program, chains allowed, cycles rejected, `-D` overrides applied: defines.py), checks every
 instruction (checker.py) and every directive, and gives the program image the VM and the
 compiler take. Every error is a SourceError at the offending token, in whichever file it is
-(a bad `-D` is an InputError) (spec: /work/shared/spec/zkvm-asm.md; the decisions where it is
-silent: docs/language.md).
+(a bad `-D` is an InputError) (docs/language.md: the language, and the decisions where the
+spec is silent).
 """
 
 from __future__ import annotations
@@ -19,14 +19,11 @@ from zkvmc.asm import ast
 from zkvmc.asm.checker import Symbols, check_instruction, immediate, register_number, target
 from zkvmc.asm.defines import check_defines
 from zkvmc.asm.include import expand, read_source
+from zkvmc.asm.machine import COUNT_LIMIT, MEM_SIZE
+from zkvmc.asm.parser import gc_paused
 from zkvmc.asm.program import Instr, Program
 from zkvmc.errors import SourceError, Span
 from zkvmc.field import R
-
-MEM_CELLS = 65536
-"""Memory addresses are 0 .. MEM_CELLS - 1."""
-COUNT_LIMIT = 1 << 32
-"""Counts in `.public/.private/.outputs/.bound` are below this."""
 
 
 __all__ = ["assemble_file", "assemble_source", "read_source"]
@@ -42,12 +39,13 @@ def assemble_source(text: str, filename: str, defines: Mapping[str, int] | None 
 
     `.include` paths are relative to filename's directory. defines (`-D NAME=VALUE`) override
     `.const` values; naming a constant the program lacks is an InputError."""
-    src = expand(text, filename)
-    overrides = {n: v % R for n, v in (defines or {}).items()}
-    try:
-        return _build(filename, tuple(src.items), src.digest(overrides), overrides)
-    except SourceError as e:
-        raise _noting_defines(src.locate(e), defines or {}) from None
+    with gc_paused():
+        src = expand(text, filename)
+        overrides = {n: v % R for n, v in (defines or {}).items()}
+        try:
+            return _build(filename, tuple(src.items), src.digest(overrides), overrides)
+        except SourceError as e:
+            raise _noting_defines(src.locate(e), defines or {}) from None
 
 
 def _noting_defines(e: SourceError, defines: Mapping[str, int]) -> SourceError:
@@ -190,11 +188,11 @@ def data_cells(items: tuple[ast.Item, ...], sym: Symbols) -> tuple[tuple[int, in
     for it in items:
         if not isinstance(it, ast.DataDir):
             continue
-        addr = _count(it.addr, sym, "the .data address", 0, MEM_CELLS - 1)
+        addr = _count(it.addr, sym, "the .data address", 0, MEM_SIZE - 1)
         for i, v in enumerate(it.values):
             a = addr + i
-            if a >= MEM_CELLS:
-                raise SourceError(v.span, f".data cell {a} is outside memory (addresses 0 .. {MEM_CELLS - 1})")
+            if a >= MEM_SIZE:
+                raise SourceError(v.span, f".data cell {a} is outside memory (addresses 0 .. {MEM_SIZE - 1})")
             if a in cells:
                 first = where(cells[a][1], v.span)
                 raise SourceError(v.span, f"memory cell {a} is already set by .data at {first}")

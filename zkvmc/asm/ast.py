@@ -3,7 +3,7 @@
 Takes nothing but what the grammar (grammar.lark) recognised; gives plain frozen data that the
 assembler (assembler.py) resolves into a Program. Names are kept as written; literals keep
 their signed, unreduced value so that counts and addresses can be checked as the user wrote
-them (spec: /work/shared/spec/zkvm-asm.md, "Syntax" and "Directives").
+them (docs/language.md, "Lexical structure" and "Directives").
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Takes an instruction with its operands as written and the program's resolved sym
 the instruction with registers numbered, immediates and `.const` names reduced mod r, memory
 operands split into base and offset and labels resolved to pcs, or raises SourceError at the
 offending token. OPERAND_KINDS is the instruction table of the spec
-(/work/shared/spec/zkvm-asm.md, "Instructions"), kept here as data for the docs and later stages.
+(docs/language.md, "Instructions"), kept here as data for the docs and later stages.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from zkvmc.asm import ast
+from zkvmc.asm.machine import N_REGS
 from zkvmc.asm.program import Imm, Instr, Mem, Operand, Reg, Target
 from zkvmc.errors import SourceError
 from zkvmc.field import R
@@ -54,8 +55,6 @@ SHIFT_MAX = 63
 """Largest `shl`/`shr` amount."""
 RANGE_MIN, RANGE_MAX = 1, 252
 """Allowed bit widths of `range`."""
-N_REGS = 16
-"""Registers r0..r15."""
 
 _REG_RE = re.compile(r"[rR][0-9]+")
 
@@ -185,7 +184,7 @@ def register(a: ast.Operand, sym: Symbols, where: str) -> int:
     if n is None:
         raise _wrong(a, sym, where or "operand", "rd", "registers are r0 ... r15")
     if n >= N_REGS:
-        raise SourceError(a.span, f"no register '{a.text}'", "", "there are 16 registers, r0 ... r15")
+        raise SourceError(a.span, f"no register '{a.text}'", "", f"there are {N_REGS} registers, r0 ... r{N_REGS - 1}")
     return n
 
 

@@ -1,7 +1,7 @@
 """The assembled program: what the assembler gives and what the VM and the compiler take.
 
 Plain frozen data, independent of the parser's AST: labels are resolved to instruction
-indices, `.const` names to values, literals reduced mod r (spec: ../shared/spec/zkvm-asm.md).
+indices, `.const` names to values, literals reduced mod r (docs/language.md, "Program image").
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import gc
 
-from zkvmc.audit.api import (CircuitRejected, MalformedCircuit, UnderConstrained, Undetermined,
-                             WitnessRejected, check_witness, validate_constraints)
+from zkvmc.audit.api import check_witness, validate_constraints
+from zkvmc.errors import CircuitRejected, MalformedCircuit, UnderConstrained, Undetermined, WitnessRejected
 from zkvmc.audit.issue import SEVERITIES, Issue, first_constraint_of, line_of
 from zkvmc.audit.report import determinism_issues
 from zkvmc.audit.symbols import Symbols, read_sym

@@ -1,6 +1,7 @@
 """The circuit validator's Python API (the design's `validate_constraints()` / `check_witness()`).
 
-    from zkvmc.audit import validate_constraints, check_witness, UnderConstrained
+    from zkvmc.audit import validate_constraints, check_witness
+    from zkvmc.errors import UnderConstrained
 
     if check_witness(circuit, witness):
         notes = validate_constraints(circuit, witness)   # raises on a bad circuit
@@ -19,32 +20,8 @@ from zkvmc.audit.issue import Issue
 from zkvmc.audit.report import determinism_issues
 from zkvmc.audit.symbols import Symbols
 from zkvmc.compiler.circuit import Circuit
-from zkvmc.errors import NegativeResult
+from zkvmc.errors import MalformedCircuit, UnderConstrained, Undetermined, WitnessRejected
 from zkvmc.r1cs.system import R1CS, first_unsatisfied
-
-
-class CircuitRejected(NegativeResult):
-    """The validator refused a circuit; `issues` holds every finding."""
-
-    def __init__(self, message: str, issues: list[Issue]) -> None:
-        super().__init__(message)
-        self.issues = issues
-
-
-class MalformedCircuit(CircuitRejected):
-    """The constraint system is unusable (bad terms, indices, coefficients or layout)."""
-
-
-class UnderConstrained(CircuitRejected):
-    """Some wire is not determined by the inputs: a second satisfying assignment exists."""
-
-
-class Undetermined(CircuitRejected):
-    """The analysis could neither prove every wire determined nor find a second assignment."""
-
-
-class WitnessRejected(NegativeResult):
-    """The witness given to validate_constraints does not satisfy the circuit."""
 
 
 def as_circuit(c: Circuit | R1CS) -> Circuit:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from zkvmc.audit.linear import Conflict
 from zkvmc.audit.propagate import Prepared, Propagation
+from zkvmc.errors import ApiMisuse
 from zkvmc.field import R
 from zkvmc.r1cs.check import RepairSearch
 from zkvmc.r1cs.system import R1CS, is_satisfied
@@ -205,7 +206,7 @@ def analyse(r1cs: R1CS, witness: Sequence[int], given: Iterable[int], *, trials:
     gc.disable()
     try:
         if not is_satisfied(r1cs, list(witness)):
-            raise ValueError("the determinism check needs an assignment that satisfies the system")
+            raise ApiMisuse("the determinism check needs an assignment that satisfies the system")
         return _analyse(r1cs, witness, given, trials, seed, max_searches)
     finally:
         if paused:

@@ -11,14 +11,10 @@ results for the same inputs. docs/performance.md.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+from typing import Protocol, Sequence
 
+from zkvmc.curve.types import G1Affine, G2Affine, GTValue  # noqa: F401 - the interface's types, named once
 from zkvmc.errors import InputError
-
-G1Affine = Any
-"""(x, y) ints, or None for infinity."""
-G2Affine = Any
-"""((x0, x1), (y0, y1)) ints, or None for infinity."""
 
 NAMES = ("python", "mcl")
 """Backend names, pure Python first."""
@@ -53,6 +49,24 @@ class Backend(Protocol):
 
     def pairing_product_is_one(self, pairs: list[tuple[G1Affine, G2Affine]]) -> bool:
         """Whether prod e(P_i, Q_i) == 1 (one multi-Miller loop, one final exponentiation)."""
+
+    # GT values cross the interface as GTValue: 12 ints in tower order (zkvmc.curve.adapter), so
+    # that every backend gives identical results; equality is tuple equality.
+
+    def gt_pairing(self, pairs: list[tuple[G1Affine, G2Affine]]) -> GTValue:
+        """prod e(P_i, Q_i) in GT (one multi-Miller loop, one final exponentiation)."""
+
+    def gt_mul(self, a: GTValue, b: GTValue) -> GTValue:
+        """a * b in GT."""
+
+    def gt_pow(self, a: GTValue, k: int) -> GTValue:
+        """a^(k mod r) for a in GT."""
+
+    def gt_is_member(self, a: GTValue) -> bool:
+        """Whether 12 canonical F_q coordinates are an element of GT (a^r == 1): untrusted input."""
+
+    def g2_in_subgroup(self, points: Sequence[G2Affine]) -> bool:
+        """Whether every point (already known to be on the twist) lies in the order-r subgroup G2."""
 
 
 def available() -> list[str]:

@@ -24,21 +24,32 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _call(i: int) -> Any:
-    return _TASKS[i]()
+def _indexed(i: int) -> tuple[int, Any]:
+    return i, _TASKS[i]()
 
 
-def run_all(tasks: Sequence[Callable[[], Any]], jobs: int) -> list[Any]:
-    """[t() for t in tasks], spread over up to `jobs` forked processes."""
+def run_all(tasks: Sequence[Callable[[], Any]], jobs: int,
+            on_done: Callable[[int], None] | None = None) -> list[Any]:
+    """[t() for t in tasks], spread over up to `jobs` forked processes; on_done(i), when given,
+    is called in this process as soon as task i has finished (in completion order)."""
     global _TASKS
     if jobs <= 1 or len(tasks) <= 1 or "fork" not in mp.get_all_start_methods():
-        return [t() for t in tasks]
+        return [_done(t(), i, on_done) for i, t in enumerate(tasks)]
     _TASKS = tasks
+    out: list[Any] = [None] * len(tasks)
     try:
         with mp.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
-            return pool.map(_call, range(len(tasks)), chunksize=1)
+            for i, result in pool.imap_unordered(_indexed, range(len(tasks)), chunksize=1):
+                out[i] = _done(result, i, on_done)
+        return out
     finally:
         _TASKS = ()
+
+
+def _done(result: Any, i: int, on_done: Callable[[int], None] | None) -> Any:
+    if on_done is not None:
+        on_done(i)
+    return result
 
 
 def chunks(n: int, parts: int) -> list[range]:

@@ -21,7 +21,7 @@ def _export(vk_path: str, output: str, render: Callable[..., str], what: str) ->
     from zkvmc.artifacts.groth16_files import read_vk
     from zkvmc.artifacts.io import write_atomic
     from zkvmc.errors import ArtifactError
-    from zkvmc.evm import UnsupportedKey
+    from zkvmc.errors import UnsupportedKey
 
     vk = read_vk(vk_path)
     try:

@@ -14,7 +14,7 @@ from zkvmc.errors import InputError, NegativeResult
 
 @click.group("export")
 def export_group() -> None:
-    """Write zkvmc artefacts as iden3 binaries (.r1cs, .wtns) for snarkjs/circom tools."""
+    """Write zkvmc artefacts as iden3 binaries (.r1cs, .wtns, .zkey) for snarkjs/circom tools."""
 
 
 @export_group.command("r1cs")
@@ -51,7 +51,7 @@ def export_wtns(witness: str, output: str, no_metadata: bool) -> None:
 
 @click.group("import")
 def import_group() -> None:
-    """Read iden3 binaries (.r1cs, .wtns from circom or snarkjs) into zkvmc artefacts."""
+    """Read iden3 binaries (.r1cs, .wtns, .zkey from circom or snarkjs) into zkvmc artefacts."""
 
 
 @import_group.command("r1cs")
@@ -116,6 +116,12 @@ def import_wtns(wtns: str, output: str, circuit: str | None) -> None:
                          "pass -c CIRCUIT.r1cs.json to bind and check it")
     write_witness(output, Witness(w.values, dig))
     err(f"imported {wtns} -> {output}: {len(w.values)} wires" + (f", satisfies {circuit}" if circuit else ""))
+
+
+from zkvmc.cli.ceremony_cmds import export_zkey_cmd, import_zkey_cmd  # noqa: E402 (.zkey: issue 14)
+
+export_group.add_command(export_zkey_cmd)
+import_group.add_command(import_zkey_cmd)
 
 
 def register(group: click.Group) -> None:

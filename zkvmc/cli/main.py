@@ -20,12 +20,16 @@ COMMANDS: dict[str, str] = {
     "compile": "compile_cmds", "info": "compile_cmds", "witness": "compile_cmds",
     "check": "check_cmds",
     "setup": "proof_cmds", "prove": "proof_cmds", "verify": "proof_cmds",
+    "aggregate-setup": "aggregate_cmds", "aggregate": "aggregate_cmds", "verify-aggregate": "aggregate_cmds",
+    "prove-many": "cluster_cmds",
     "export": "interop_cmds", "import": "interop_cmds",
     "export-verifier": "evm_cmds", "export-bridge": "evm_cmds", "calldata": "evm_cmds",
     "wallet": "wallet_cmds",
     "rollup": "rollup_cmds",
     "node": "node_cmds",
     "l1": "l1_cmds",
+    "ceremony": "ceremony_cmds",
+    "doctor": "doctor_cmds",
 }
 """Command name -> the zkvmc.cli module whose register() defines it."""
 

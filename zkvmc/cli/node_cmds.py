@@ -83,12 +83,17 @@ def _logging(level: str) -> None:
 @click.option("--max-wait", type=float, default=NodeConfig.max_wait, show_default=True,
               help="Seconds before a partial batch is sealed.")
 @click.option("--provers", type=int, default=NodeConfig.provers, show_default=True, help="Prover worker processes.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local",
+              help="Prove on Dask (the cluster extra): a scheduler's workers, or 'local' for a LocalCluster "
+                   "of --provers workers [default: local worker processes].")
 @click.option("--l1-key", default=None, metavar="HEX",
               help="L1 account key for commits [default: l1.json dev_keys[0]].")
+@click.option("--l1-batches", type=int, default=NodeConfig.l1_max_batches, show_default=True,
+              help="Most waiting batches committed in one L1 transaction (one pairing check); 1: one each.")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
               show_default=True)
 def node_cmd(folder: str, l1_path: str | None, host: str, port: int, batch: int | None, max_wait: float,
-             provers: int, l1_key: str | None, log_level: str) -> None:
+             provers: int, scheduler: str | None, l1_key: str | None, l1_batches: int, log_level: str) -> None:
     """Run the rollup's node: sequencer, prover pool, L1 submitter, explorer at http://HOST:PORT/."""
     import uvicorn
 
@@ -98,7 +103,8 @@ def node_cmd(folder: str, l1_path: str | None, host: str, port: int, batch: int 
     from zkvmc.rollup.config import read_config
 
     crash = os.environ.get(CRASH_ENV) or None
-    config = NodeConfig(batch=batch, max_wait=max_wait, provers=provers, crash_at=crash)
+    config = NodeConfig(batch=batch, max_wait=max_wait, provers=provers, crash_at=crash, scheduler=scheduler,
+                        l1_max_batches=l1_batches)
     if crash:
         err(f"warning: {CRASH_ENV}={crash}: this node will kill itself (a crash-test hook)")
     bridge, l1_chain_id, bridge_address = _bridge(l1_path, l1_key, read_config(folder)[0].circuit_digest)
@@ -108,7 +114,7 @@ def node_cmd(folder: str, l1_path: str | None, host: str, port: int, batch: int 
     node.start()
     port = sock.getsockname()[1]
     err(f"node for {folder} on http://{host}:{port}/ (batches of {node.threshold}, max wait {max_wait:g} s, "
-        f"{provers} prover(s))")
+        f"{provers} prover(s){' on Dask ' + scheduler if scheduler else ''})")
     server = uvicorn.Server(uvicorn.Config(create_app(node), log_level="warning", lifespan="on"))
     try:
         server.run(sockets=[sock])

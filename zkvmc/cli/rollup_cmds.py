@@ -44,9 +44,10 @@ def rollup_group() -> None:
 @click.option("--program", type=click.Path(dir_okay=False, exists=True), default=None,
               help="State-transition program [default: programs/rollup/rollup.asm].")
 @click.option("--insecure-seed", type=int, default=None, help="TESTS ONLY: derive the setup's randomness from a seed.")
+@click.option("--ptau", default=None, help="Keys from a phase-2 ceremony on this powers-of-tau file (docs/ceremony.md).")
 @click.option("--backend", type=click.Choice(["auto", "python", "mcl"]), default="auto", show_default=True)
 def init_cmd(folder: str, depth: int, batch: int, chain_id: int, program: str | None,
-             insecure_seed: int | None, backend: str) -> None:
+             insecure_seed: int | None, ptau: str | None, backend: str) -> None:
     """Compile the state-transition program, run the setup, create the empty state."""
     from pathlib import Path
 
@@ -55,10 +56,15 @@ def init_cmd(folder: str, depth: int, batch: int, chain_id: int, program: str | 
     from zkvmc.rollup.config import PROGRAM, init_rollup
 
     be = get_backend(backend)
-    err(SETUP_WARNING)
+    if ptau is not None and insecure_seed is not None:
+        from zkvmc.errors import InputError
+
+        raise InputError("--insecure-seed and --ptau exclude each other (a ceremony draws its secrets itself)")
+    err(SETUP_WARNING if ptau is None else f"phase 2 from {ptau}; add contributions to ceremony_0001.zkey.json, "
+        "then `zkvmc ceremony export` the final state over the keys (docs/ceremony.md)")
     t0 = time.perf_counter()
-    cfg = init_rollup(folder, depth, batch, chain_id, _rng(insecure_seed), Path(program) if program else PROGRAM, be,
-                      insecure=insecure_seed is not None)
+    cfg = init_rollup(folder, depth, batch, chain_id, _rng(insecure_seed if ptau is None else None),
+                      Path(program) if program else PROGRAM, be, insecure=insecure_seed is not None, ptau=ptau)
     err(f"rollup initialised in {folder} ({time.perf_counter() - t0:.1f} s): depth {cfg.depth}, "
         f"batch {cfg.batch}, chain id {cfg.chain_id}, circuit {cfg.circuit_digest[:16]}…")
 

@@ -2,9 +2,9 @@
 
 Takes LCs (zkvmc.compiler.lin) from the lowering and gives signals, Steps (the witness program)
 and raw constraints tagged with the source line being lowered. The gadgets here are the
-unconditional ones (compiler-notes.md, "Values", "u64 and bits"): products, IsZero, bit
+unconditional ones (docs/compiler.md, "Values and signals", "u64 and bits"): products, IsZero, bit
 decompositions. They are satisfiable for every value of their inputs, so they are memoised
-globally; predication (compiler-notes.md, "Faults") is the caller's business.
+globally; predication (docs/compiler.md, "Faults") is the caller's business.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from zkvmc.compiler import lin
 from zkvmc.compiler.circuit import Step
+from zkvmc.errors import ApiMisuse
 from zkvmc.field import R
 from zkvmc.r1cs.system import LC
 
@@ -20,8 +21,9 @@ COMPACT_TERMS = 32
 """An LC built by repeated selects or forks that grows past this many terms becomes one signal
 (one linear constraint), so long unrolled loops stay linear, not quadratic, in size."""
 
-MAX_CONSTRAINTS = 1_000_000
-"""Budget: lowering stops with an error beyond this many constraints."""
+MAX_CONSTRAINTS = 1 << 21
+"""Budget: lowering stops with an error beyond this many constraints (2^21: rollup batch
+circuits reach 2^20 constraints, which issue 15 proves; ~10 GB of compiler state at the limit)."""
 
 
 class BudgetExceeded(Exception):
@@ -155,9 +157,10 @@ class Builder:
     def bits(self, x: LC, n: int) -> tuple[LC, ...]:
         """n boolean LCs with x = sum 2^i b_i; unsatisfiable unless x < 2^n (n ≤ 252, no aliasing).
 
-        Reuses a recorded decomposition of x with at most n bits (compiler-notes: range facts).
+        Reuses a recorded decomposition of x with at most n bits (docs/compiler.md, "u64 and bits": bound facts).
         """
-        assert 1 <= n <= 252
+        if not 1 <= n <= 252:
+            raise ApiMisuse(f"bits: width {n} is not in 1 .. 252 (the checker bounds `range` widths)")
         known = self.facts.get(x)
         if known is not None and len(known) <= n:
             return known + (lin.ZERO,) * (n - len(known))

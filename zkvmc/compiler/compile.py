@@ -1,6 +1,6 @@
 """compile_program: a Program -> a Circuit (R1CS + witness program + source lines).
 
-Spec: /work/shared/spec/zkvm-asm.md, "Proving semantics"; design: compiler-notes.md. Runs the
+Spec: the Proving semantics docs/compiler.md states; design: the rest of docs/compiler.md. Runs the
 symbolic executor (zkvmc.compiler.explore), settles the tape counts (`.public/.private/.outputs`
 or inferred), merges the halted states' outputs into the public output signals, numbers the
 signals circom's way (1, outputs, public inputs, the rest) and runs the optimiser.
@@ -8,11 +8,12 @@ signals circom's way (1, outputs, public inputs, the rest) and runs the optimise
 
 from __future__ import annotations
 
+from zkvmc.asm.machine import MEM_SIZE
 from zkvmc.asm.program import Program
 from zkvmc.compiler import lin
 from zkvmc.compiler.builder import MAX_CONSTRAINTS, Builder, BudgetExceeded, RawConstraint
 from zkvmc.compiler.circuit import Circuit, Step
-from zkvmc.compiler.explore import MAX_SYMBOLIC_STEPS, MEM_SIZE, CompileStop, Explorer
+from zkvmc.compiler.explore import MAX_SYMBOLIC_STEPS, CompileStop, Explorer
 from zkvmc.compiler.state import State
 from zkvmc.errors import SourceError, Span
 from zkvmc.r1cs.optimise import optimise

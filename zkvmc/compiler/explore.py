@@ -1,6 +1,6 @@
 """Symbolic execution of a Program: takes the program and a Builder, gives the halted states.
 
-Design: compiler-notes.md, "Control flow". States wait in a priority queue keyed by their
+Design: docs/compiler.md, "Control flow". States wait in a priority queue keyed by their
 position in the unrolled program (per call frame: the enclosing loops' (head, count) pairs,
 then the pc), so every state that can reach a join point arrives there, and merges, before the
 merged state runs on. A branch on a run-time value forks with IsZero; a branch on a constant
@@ -12,9 +12,11 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from zkvmc.asm.machine import ADDRESS_BITS, MAX_CALL_DEPTH, MEM_SIZE, N_REGS
 from zkvmc.asm.program import Imm, Instr, Mem, Program, Reg, Target
 from zkvmc.compiler import lin
 from zkvmc.compiler.builder import Builder
+from zkvmc.compiler.hopeless import Refusals
 from zkvmc.compiler.loops import Loop, find_loops, join_points
 from zkvmc.compiler.liveness import live_in
 from zkvmc.compiler.memory import load, store
@@ -27,12 +29,6 @@ from zkvmc.r1cs.system import LC
 
 MAX_SYMBOLIC_STEPS = 2_000_000
 """Budget: instructions executed symbolically (summed over states) before giving up."""
-
-MAX_CALL_DEPTH = 64
-"""Return addresses the call stack holds (spec); one more `call` faults."""
-
-MEM_SIZE = 65536
-"""Addresses 0..65535."""
 
 
 class CompileStop(Exception):
@@ -69,6 +65,7 @@ class Explorer:
     def __post_init__(self) -> None:
         self.loops: dict[int, Loop] = find_loops(self.program)
         self.joins = join_points(self.program)
+        self.refusals = Refusals(self.program, self.loops)
         self.live = live_in(self.program)
         self.end = len(self.program.instrs)
         self.queue: list[tuple[tuple[int, ...], int, tuple]] = []
@@ -109,7 +106,7 @@ class Explorer:
     def run(self) -> None:
         """Explore from the entry state until every state has halted or died."""
         self.b.line = self._line(0)
-        start = State(0, lin.ONE, [lin.ZERO] * 16, (), (), 0, 0, (), ())
+        start = State(0, lin.ONE, [lin.ZERO] * N_REGS, (), (), 0, 0, (), ())
         if self.end == 0:
             self.halted.append((start, 0))
             return
@@ -118,6 +115,7 @@ class Explorer:
             _, _, key = heapq.heappop(self.queue)
             st = self.waiting.pop(key)
             self._check_unbounded(st)
+            self._refuse_hopeless(st)
             self._run_state(st)
 
     def _run_state(self, st: State) -> None:
@@ -142,6 +140,13 @@ class Explorer:
             st = nxt
 
     # ------------------------------------------------------------ loops
+
+    def _refuse_hopeless(self, st: State) -> None:
+        """Stop at once where the step budget is certain to run out (hopeless.py): a loop no run
+        can leave, or one that unrolls to a `.bound` too large for the budget."""
+        why = self.refusals.check(st, self.max_steps - self.steps)
+        if why is not None:
+            raise CompileStop(*why)
 
     def _check_unbounded(self, st: State) -> None:
         """A loop without `.bound` whose paths leave it at run time: an error (spec)."""
@@ -215,10 +220,10 @@ class Explorer:
                 raise kill(self.b, st.p)
             return a
         k = self.b.bound(a)
-        if k is not None and k <= 16:
+        if k is not None and k <= ADDRESS_BITS:
             return a
         x = predicated(self.b, st.p, a)
-        self.b.bits(x, 16)
+        self.b.bits(x, ADDRESS_BITS)
         return x
 
     def _step(self, st: State) -> State | None:

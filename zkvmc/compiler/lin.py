@@ -2,7 +2,7 @@
 
 An LC is zkvmc.r1cs.system.LC: sorted (signal, coefficient) pairs with signal 0 the constant 1,
 so a compile-time constant c is ((0, c),) (or () for 0). Additions, subtractions, negations and
-products with constants are LC arithmetic and cost no constraint (compiler-notes.md, "Values").
+products with constants are LC arithmetic and cost no constraint (docs/compiler.md, "Values and signals").
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ value will do). Conservative across calls: `call` and `ret` count as reading eve
 
 from __future__ import annotations
 
+from zkvmc.asm.machine import ALL_REGS
 from zkvmc.asm.program import Mem, Program, Reg
 
-ALL = frozenset(range(16))
+ALL = ALL_REGS
 """Every register."""
 
 WRITES_FIRST = frozenset({"mov", "add", "sub", "mul", "div", "eq", "lt", "le", "gt", "ge", "and",

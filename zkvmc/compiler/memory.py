@@ -1,4 +1,4 @@
-"""Memory lowering: a log of write events, scanned by loads (compiler-notes.md, "Memory").
+"""Memory lowering: a log of write events, scanned by loads (docs/compiler.md, "Memory").
 
 Takes a state's events and an address LC, gives the loaded value as an LC. An event is
 (guard, address, value): the write happened iff guard = 1 (guard is 1 except for writes a

@@ -1,7 +1,7 @@
 """The lowering of every data instruction: a table to read side by side with zkvmc.vm.semantics.
 
 Each entry takes the builder, the path predicate p and operand LCs and gives the result LC,
-emitting constraints; a check that can fail is predicated on p (compiler-notes.md, "Faults"):
+emitting constraints; a check that can fail is predicated on p (docs/compiler.md, "Faults"):
 vacuous when p = 0, exactly the VM's check when p = 1. A check that fails for certain raises
 u64.Dead after constraining p = 0. Control flow, memory and tapes are in zkvmc.compiler.explore.
 """

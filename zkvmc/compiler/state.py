@@ -1,4 +1,4 @@
-"""Symbolic machine states and their merging (compiler-notes.md, "Control flow").
+"""Symbolic machine states and their merging (docs/compiler.md, "Control flow").
 
 A state is one set of paths through the program, all at the same pc with the same call stack,
 tape positions and loop counters; `p` is its path predicate (1 on the path the run takes,
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zkvmc.asm.machine import ALL_REGS
 from zkvmc.compiler import lin
 from zkvmc.compiler.builder import Builder
 from zkvmc.compiler.memory import Event, merge_memory
@@ -62,7 +63,7 @@ class State:
         self.loops = tuple(sorted(rest + [(head, count, entry)], key=lambda x: x[0]))
 
 
-def merge(b: Builder, s1: State, s2: State, live: frozenset[int] = frozenset(range(16))) -> State:
+def merge(b: Builder, s1: State, s2: State, live: frozenset[int] = ALL_REGS) -> State:
     """The state for 'the run is in s1 or in s2' (same key); registers not in live are dead.
 
     Loop entry ids: forks of one entry share it; for states that entered separately, s1's is

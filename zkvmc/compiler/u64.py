@@ -2,7 +2,7 @@
 
 Takes operand LCs and the path predicate p, gives result LCs built from boolean bits. Every
 u64 result is recorded as a range fact (Builder.facts), so a value that is already decomposed
-is never decomposed again and its bits are reused by and/or/xor/shifts (compiler-notes.md,
+is never decomposed again and its bits are reused by and/or/xor/shifts (docs/compiler.md,
 "u64 and bits"). Operand checks are predicated: the decomposition is of p·a, not a, because on
 a path the run does not take a may be any field element.
 """

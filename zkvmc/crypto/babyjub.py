@@ -10,6 +10,7 @@ circuit gadget (zkvmc/compiler/eddsa_gadget.py) use it without case analysis.
 
 from __future__ import annotations
 
+from zkvmc.errors import ApiMisuse
 from zkvmc.field import R
 
 Point = tuple[int, int]
@@ -131,7 +132,7 @@ def mul_fast(p: Point, k: int) -> Point:
     """k·p for an integer k ≥ 0: the same result as `mul`, by fixed windows in extended
     coordinates (one inversion in all, instead of two per addition)."""
     if k < 0:
-        raise ValueError("mul_fast takes a scalar k >= 0")
+        raise ApiMisuse("mul_fast takes a scalar k >= 0")
     table = _window_table(p)
     acc = table[0]
     mask = (1 << WINDOW_BITS) - 1
@@ -162,7 +163,7 @@ def _base8_table() -> list[list[Extended]]:
 def mul_base8(k: int) -> Point:
     """k·BASE8 for 0 ≤ k < 2^256 from a precomputed table: additions only, no doublings."""
     if not 0 <= k < 1 << 256:
-        raise ValueError("mul_base8 takes a scalar 0 <= k < 2^256")
+        raise ApiMisuse("mul_base8 takes a scalar 0 <= k < 2^256")
     acc = to_extended(IDENTITY)
     mask = (1 << WINDOW_BITS) - 1
     for i, row in enumerate(_base8_table()):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from zkvmc.crypto.babyjub import (A, D, SUBORDER, Point, add, is_small_order, mul_base8, mul_fast,
                                   on_curve)
 from zkvmc.crypto.blake512 import blake512
+from zkvmc.errors import InvalidValue
 from zkvmc.field import R, sqrt
 from zkvmc.hash.poseidon import poseidon
 
@@ -51,7 +52,7 @@ class Signature:
 def _expand(prv: bytes) -> tuple[int, bytes]:
     """(s, h[32:64]): the pruned secret scalar and the nonce seed of a private key."""
     if not isinstance(prv, (bytes, bytearray)) or len(prv) != PRIVATE_KEY_BYTES:
-        raise ValueError(f"a private key is {PRIVATE_KEY_BYTES} bytes")
+        raise InvalidValue(f"a private key is {PRIVATE_KEY_BYTES} bytes")
     h = bytearray(blake512(bytes(prv)))
     h[0] &= 0xF8
     h[31] &= 0x7F
@@ -73,7 +74,7 @@ def challenge(r8: Point, pub: Point, msg: int) -> int:
 def sign_poseidon(prv: bytes, msg: int) -> Signature:
     """circomlibjs signPoseidon(prv, msg) for a field element 0 ≤ msg < r."""
     if not 0 <= msg < R:
-        raise ValueError("the message must be a field element, 0 <= msg < r")
+        raise InvalidValue("the message must be a field element, 0 <= msg < r")
     s, seed = _expand(prv)
     pub = mul_base8(s >> 3)
     nonce = int.from_bytes(blake512(seed + msg.to_bytes(32, "little")), "little") % SUBORDER
@@ -118,7 +119,7 @@ def pack_point(p: Point) -> bytes:
     """32 bytes: y little-endian, the top bit of byte 31 set when x > (r - 1) / 2."""
     x, y = p
     if not (0 <= x < R and 0 <= y < R):
-        raise ValueError("a point's coordinates must be in [0, r)")
+        raise InvalidValue("a point's coordinates must be in [0, r)")
     out = bytearray(y.to_bytes(32, "little"))
     if x > HALF_R:
         out[31] |= _SIGN_BIT
@@ -129,17 +130,17 @@ def unpack_point(b: bytes) -> Point:
     """The curve point pack_point encoded. ValueError for a wrong length, y ≥ r (circomlibjs
     reduces it mod r), a y with no curve point, or x = 0 (circomlibjs refuses that too)."""
     if len(b) != 32:
-        raise ValueError(f"a packed point is 32 bytes, not {len(b)}")
+        raise InvalidValue(f"a packed point is 32 bytes, not {len(b)}")
     negative = bool(b[31] & _SIGN_BIT)
     y = int.from_bytes(b, "little") & ~(_SIGN_BIT << 248)
     if y >= R:
-        raise ValueError("packed point: y is not below r")
+        raise InvalidValue("packed point: y is not below r")
     yy = y * y % R
     x = sqrt((1 - yy) * pow((A - D * yy) % R, -1, R))
     if x is None:
-        raise ValueError("packed point: no curve point has this y")
+        raise InvalidValue("packed point: no curve point has this y")
     if x == 0:
-        raise ValueError("packed point: x = 0 (the identity or the point of order 2)")
+        raise InvalidValue("packed point: x = 0 (the identity or the point of order 2)")
     if (x > HALF_R) != negative:
         x = R - x
     return (x, y)
@@ -148,7 +149,7 @@ def unpack_point(b: bytes) -> Point:
 def pack_signature(sig: Signature) -> bytes:
     """64 bytes: pack_point(R8) ‖ S as 32 bytes little-endian (circomlibjs packSignature)."""
     if not 0 <= sig.s < 1 << 256:
-        raise ValueError("S does not fit in 32 bytes")
+        raise InvalidValue("S does not fit in 32 bytes")
     return pack_point(sig.r8) + sig.s.to_bytes(32, "little")
 
 
@@ -156,7 +157,7 @@ def unpack_signature(b: bytes) -> Signature:
     """The signature pack_signature encoded; ValueError for a bad length or R8 encoding
     (S is taken as is: whether it is below l is a verification question)."""
     if len(b) != 64:
-        raise ValueError(f"a packed signature is 64 bytes, not {len(b)}")
+        raise InvalidValue(f"a packed signature is 64 bytes, not {len(b)}")
     return Signature(unpack_point(b[:32]), int.from_bytes(b[32:], "little"))
 
 

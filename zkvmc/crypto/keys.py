@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from zkvmc.crypto.babyjub import Point
 from zkvmc.crypto.eddsa import PRIVATE_KEY_BYTES, pack_point, unpack_point
+from zkvmc.errors import InvalidValue
 from zkvmc.field import R
 
 _DECIMAL = frozenset("0123456789")
@@ -23,9 +24,9 @@ MAX_DECIMAL_DIGITS = 78
 def parse_decimal(text: str) -> int:
     """A non-negative integer written in ASCII decimal digits only."""
     if not text or not set(text) <= _DECIMAL:
-        raise ValueError(f"{_show(text)} is not a decimal number (digits 0-9 only)")
+        raise InvalidValue(f"{_show(text)} is not a decimal number (digits 0-9 only)")
     if len(text) > MAX_DECIMAL_DIGITS:
-        raise ValueError(f"{_show(text)} has more than {MAX_DECIMAL_DIGITS} digits")
+        raise InvalidValue(f"{_show(text)} has more than {MAX_DECIMAL_DIGITS} digits")
     return int(text)
 
 
@@ -33,9 +34,9 @@ def parse_hex(text: str, n_bytes: int | None = None) -> bytes:
     """Bytes written as hex (an optional 0x prefix), of exactly n_bytes when given."""
     digits = text[2:] if text[:2] in ("0x", "0X") else text
     if not digits or len(digits) % 2 or not set(digits) <= _HEX:
-        raise ValueError(f"{_show(text)} is not hex bytes")
+        raise InvalidValue(f"{_show(text)} is not hex bytes")
     if n_bytes is not None and len(digits) != 2 * n_bytes:
-        raise ValueError(f"expected {n_bytes} bytes ({2 * n_bytes} hex digits), found {len(digits) // 2}")
+        raise InvalidValue(f"expected {n_bytes} bytes ({2 * n_bytes} hex digits), found {len(digits) // 2}")
     return bytes.fromhex(digits)
 
 
@@ -44,12 +45,12 @@ def parse_field_element(text: str) -> int:
     if text[:2] in ("0x", "0X"):
         digits = text[2:]
         if not digits or not set(digits) <= _HEX or len(digits) > 64:
-            raise ValueError(f"{_show(text)} is not a hex number of at most 64 digits")
+            raise InvalidValue(f"{_show(text)} is not a hex number of at most 64 digits")
         value = int(digits, 16)
     else:
         value = parse_decimal(text)
     if value >= R:
-        raise ValueError(f"{_show(text)} is not below the field modulus r")
+        raise InvalidValue(f"{_show(text)} is not below the field modulus r")
     return value
 
 
@@ -61,7 +62,7 @@ def parse_private_key(text: str) -> bytes:
 def format_private_key(prv: bytes) -> str:
     """The key file's text: 64 lowercase hex digits and a newline."""
     if len(prv) != PRIVATE_KEY_BYTES:
-        raise ValueError(f"a private key is {PRIVATE_KEY_BYTES} bytes")
+        raise InvalidValue(f"a private key is {PRIVATE_KEY_BYTES} bytes")
     return prv.hex() + "\n"
 
 
@@ -72,16 +73,16 @@ def parse_public_key(text: str) -> Point:
     if "," in text:
         parts = text.split(",")
         if len(parts) != 2:
-            raise ValueError(f"{_show(text)}: expected Ax,Ay")
+            raise InvalidValue(f"{_show(text)}: expected Ax,Ay")
         return (parse_field_element(parts[0]), parse_field_element(parts[1]))
     try:
         packed = parse_hex(text, 32)
     except ValueError:
-        raise ValueError(f"{_show(text)}: expected Ax,Ay or 64 hex digits (packed)") from None
+        raise InvalidValue(f"{_show(text)}: expected Ax,Ay or 64 hex digits (packed)") from None
     try:
         return unpack_point(packed)
     except ValueError as e:
-        raise ValueError(f"{_show(text)}: {e}") from None
+        raise InvalidValue(f"{_show(text)}: {e}") from None
 
 
 def public_key_fields(pub: Point) -> dict[str, str]:

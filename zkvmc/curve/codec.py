@@ -14,26 +14,17 @@ from typing import Any
 
 from zkvmc.curve import g1, g2
 from zkvmc.curve.adapter import FIELD_MODULUS
-from zkvmc.field import is_decimal
-
-
-class CodecError(ValueError):
-    """A malformed encoded point: `where` is the path inside the value, e.g. "[0][1]"."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}" if where else message)
-        self.where = where
-        self.message = message
+from zkvmc.curve.types import G1Affine, G2Affine
+from zkvmc.errors import CodecError, InvalidValue
+from zkvmc.field import parse_decimal
 
 
 def coord_from_str(v: Any, where: str) -> int:
     """A canonical base-field coordinate from a decimal string."""
-    if not is_decimal(v):
-        raise CodecError(where, f"expected a decimal string (ASCII digits 0-9), found {v!r}"[:120])
-    x = int(v)
-    if x >= FIELD_MODULUS:
-        raise CodecError(where, "not below the field modulus")
-    return x
+    try:
+        return parse_decimal(v, FIELD_MODULUS)
+    except InvalidValue as e:
+        raise CodecError(where, str(e)) from None
 
 
 def _pair(v: Any, where: str) -> tuple[int, int]:
@@ -42,14 +33,14 @@ def _pair(v: Any, where: str) -> tuple[int, int]:
     return (coord_from_str(v[0], f"{where}[0]"), coord_from_str(v[1], f"{where}[1]"))
 
 
-def check_g1(p: Any, where: str = "") -> Any:
+def check_g1(p: G1Affine, where: str = "") -> G1Affine:
     """p itself when it is on G1 (None allowed), else CodecError."""
     if p is not None and not g1.is_on_curve(p):
         raise CodecError(where, "point is not on the curve")
     return p
 
 
-def check_g2(p: Any, where: str = "") -> Any:
+def check_g2(p: G2Affine, where: str = "") -> G2Affine:
     """p itself when it is on the twist and in the order-r subgroup (None allowed)."""
     if p is None:
         return None
@@ -60,19 +51,19 @@ def check_g2(p: Any, where: str = "") -> Any:
     return p
 
 
-def g1_to_json(p: Any) -> list[str]:
+def g1_to_json(p: G1Affine) -> list[str]:
     """Compact [x, y]; infinity is ["0", "0"]."""
     return ["0", "0"] if p is None else [str(int(p[0])), str(int(p[1]))]
 
 
-def g2_to_json(p: Any) -> list[list[str]]:
+def g2_to_json(p: G2Affine) -> list[list[str]]:
     """Compact [[x0, x1], [y0, y1]]; infinity is all zeros."""
     if p is None:
         return [["0", "0"], ["0", "0"]]
     return [[str(int(c)) for c in p[0]], [str(int(c)) for c in p[1]]]
 
 
-def g1_from_json(v: Any, where: str = "") -> Any:
+def g1_from_json(v: Any, where: str = "") -> G1Affine:
     """Decode and validate a compact G1 point."""
     if not isinstance(v, list) or len(v) != 2:
         raise CodecError(where, "expected [x, y]")
@@ -80,7 +71,7 @@ def g1_from_json(v: Any, where: str = "") -> Any:
     return None if x == y == 0 else check_g1((x, y), where)
 
 
-def g2_from_json(v: Any, where: str = "", subgroup: bool = True) -> Any:
+def g2_from_json(v: Any, where: str = "", subgroup: bool = True) -> G2Affine:
     """Decode and validate a compact G2 point (subgroup check optional for trusted bulk data)."""
     if not isinstance(v, list) or len(v) != 2:
         raise CodecError(where, "expected [[x0, x1], [y0, y1]]")
@@ -94,19 +85,19 @@ def g2_from_json(v: Any, where: str = "", subgroup: bool = True) -> Any:
     return check_g2((x, y), where)
 
 
-def g1_to_snarkjs(p: Any) -> list[str]:
+def g1_to_snarkjs(p: G1Affine) -> list[str]:
     """[x, y, "1"], or ["0", "1", "0"] for infinity."""
     return ["0", "1", "0"] if p is None else [str(int(p[0])), str(int(p[1])), "1"]
 
 
-def g2_to_snarkjs(p: Any) -> list[list[str]]:
+def g2_to_snarkjs(p: G2Affine) -> list[list[str]]:
     """[[x0, x1], [y0, y1], ["1", "0"]], or the projective infinity [[0,0],[1,0],[0,0]]."""
     if p is None:
         return [["0", "0"], ["1", "0"], ["0", "0"]]
     return g2_to_json(p) + [["1", "0"]]
 
 
-def g1_from_snarkjs(v: Any, where: str = "") -> Any:
+def g1_from_snarkjs(v: Any, where: str = "") -> G1Affine:
     """Decode and validate a snarkjs G1 point [x, y, z] with z = 1 (or z = 0: infinity)."""
     if not isinstance(v, list) or len(v) != 3:
         raise CodecError(where, "expected [x, y, z]")
@@ -118,7 +109,7 @@ def g1_from_snarkjs(v: Any, where: str = "") -> Any:
     return check_g1((x, y), where)
 
 
-def g2_from_snarkjs(v: Any, where: str = "") -> Any:
+def g2_from_snarkjs(v: Any, where: str = "") -> G2Affine:
     """Decode and validate a snarkjs G2 point [[x0,x1],[y0,y1],[z0,z1]], z = 1 or 0."""
     if not isinstance(v, list) or len(v) != 3:
         raise CodecError(where, "expected [[x0, x1], [y0, y1], [z0, z1]]")

@@ -7,9 +7,8 @@ modular multiplication on 254-bit numbers); otherwise plain ints.
 
 from __future__ import annotations
 
-from typing import Any
-
 from zkvmc.curve.adapter import FIELD_MODULUS
+from zkvmc.curve.types import Fq2, Num
 
 try:  # the `fast` extra
     from gmpy2 import invert as _gmp_invert
@@ -19,12 +18,6 @@ try:  # the `fast` extra
 except ImportError:  # pragma: no cover - exercised only without gmpy2
     mpz = int  # type: ignore[assignment,misc]
     HAVE_GMPY2 = False
-
-Num = Any
-"""An int or a gmpy2 mpz."""
-
-Fq2 = tuple[Num, Num]
-"""c0 + c1*u with u^2 = -1."""
 
 Q = mpz(FIELD_MODULUS)
 """q, the base-field modulus, in the fast integer type."""
@@ -69,21 +62,6 @@ def fq2(c0: int, c1: int) -> Fq2:
     return (mpz(c0) % Q, mpz(c1) % Q)
 
 
-def f2_add(a: Fq2, b: Fq2) -> Fq2:
-    """a + b."""
-    return ((a[0] + b[0]) % Q, (a[1] + b[1]) % Q)
-
-
-def f2_sub(a: Fq2, b: Fq2) -> Fq2:
-    """a - b."""
-    return ((a[0] - b[0]) % Q, (a[1] - b[1]) % Q)
-
-
-def f2_neg(a: Fq2) -> Fq2:
-    """-a."""
-    return (-a[0] % Q, -a[1] % Q)
-
-
 def f2_mul(a: Fq2, b: Fq2) -> Fq2:
     """a * b, Karatsuba: three base-field products."""
     a0, a1 = a
@@ -99,32 +77,9 @@ def f2_sqr(a: Fq2) -> Fq2:
     return ((a0 + a1) * (a0 - a1) % Q, 2 * a0 * a1 % Q)
 
 
-def f2_mul_fq(a: Fq2, k: Num) -> Fq2:
-    """a * k for k in F_q."""
-    return (a[0] * k % Q, a[1] * k % Q)
-
-
 def f2_norm(a: Fq2) -> Num:
     """N(a) = a0^2 + a1^2, in F_q."""
     return (a[0] * a[0] + a[1] * a[1]) % Q
-
-
-def f2_inv(a: Fq2) -> Fq2:
-    """a^-1 = conj(a) / N(a) for a != 0."""
-    n = fq_inv(f2_norm(a))
-    return (a[0] * n % Q, -a[1] * n % Q)
-
-
-def f2_pow(a: Fq2, e: int) -> Fq2:
-    """a^e for e >= 0 (square-and-multiply)."""
-    result: Fq2 = (mpz(1), mpz(0))
-    base = a
-    while e:
-        if e & 1:
-            result = f2_mul(result, base)
-        base = f2_sqr(base)
-        e >>= 1
-    return result
 
 
 def f2_sqrt(a: Fq2) -> Fq2 | None:

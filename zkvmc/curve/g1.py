@@ -8,16 +8,15 @@ EFD, short Weierstrass a = 0). These are the hot loops of MSM, so they are writt
 
 from __future__ import annotations
 
-from typing import Any
-
 from zkvmc.curve.adapter import B1, CURVE_ORDER
 from zkvmc.curve.fq import Q, fq_batch_inv, mpz
 from zkvmc.curve.ladder import double_and_add
+from zkvmc.curve.types import G1Affine, G1Jac
 
-Affine = Any
-"""(x, y) or None for the point at infinity."""
-Jac = tuple[Any, Any, Any]
-"""(X, Y, Z); Z == 0 is infinity."""
+Affine = G1Affine
+"""(x, y) or None for the point at infinity (zkvmc.curve.types.G1Affine)."""
+Jac = G1Jac
+"""(X, Y, Z); Z == 0 is infinity (zkvmc.curve.types.G1Jac)."""
 
 INF: Jac = (mpz(1), mpz(1), mpz(0))
 """The point at infinity."""

@@ -10,16 +10,15 @@ formulas as zkvmc.curve.g1, over F_q2.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
-
 from zkvmc.curve.adapter import B2, CURVE_ORDER
 from zkvmc.curve.fq import (Fq2, Q, f2_mul, f2_norm, f2_sqr, f2_sqrt, fq2, fq_batch_inv, mpz)
 from zkvmc.curve.ladder import double_and_add
+from zkvmc.curve.types import G2Affine, G2Jac
 
-Affine = Any
-"""((x0, x1), (y0, y1)) or None for infinity."""
-Jac = tuple[Fq2, Fq2, Fq2]
-"""(X, Y, Z) over F_q2; Z == (0, 0) is infinity."""
+Affine = G2Affine
+"""((x0, x1), (y0, y1)) or None for infinity (zkvmc.curve.types.G2Affine)."""
+Jac = G2Jac
+"""(X, Y, Z) over F_q2; Z == (0, 0) is infinity (zkvmc.curve.types.G2Jac)."""
 
 ZERO2: Fq2 = (mpz(0), mpz(0))
 ONE2: Fq2 = (mpz(1), mpz(0))

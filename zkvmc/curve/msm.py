@@ -11,9 +11,10 @@ d * 2^(c j) * P, so each product costs ~254/c mixed additions and no doublings.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable, Generic, Sequence
 
-from zkvmc.curve.group import Group
+from zkvmc.curve.group import A, Group, J
+from zkvmc.errors import ApiMisuse
 from zkvmc.field import R
 
 SCALAR_BITS = 254
@@ -33,10 +34,11 @@ def window_size(n: int, bits: int = SCALAR_BITS) -> int:
     return min(range(1, 17), key=lambda c: -(-bits // c) * (n + 3 * (1 << c)))
 
 
-def _pairs(group: Group, points: list[Any], scalars: list[int]) -> tuple[list[Any], list[int]]:
+def _pairs(group: Group[J, A], points: Sequence[A], scalars: Sequence[int]) -> tuple[list[A], list[int]]:
     if len(points) != len(scalars):
-        raise ValueError(f"{len(points)} points but {len(scalars)} scalars")
-    pts, ks = [], []
+        raise ApiMisuse(f"{len(points)} points but {len(scalars)} scalars")
+    pts: list[A] = []
+    ks: list[int] = []
     for p, s in zip(points, scalars):
         s %= R
         if s and p is not None:
@@ -45,10 +47,10 @@ def _pairs(group: Group, points: list[Any], scalars: list[int]) -> tuple[list[An
     return pts, ks
 
 
-def _window_sum(group: Group, pts: list[Any], ks: list[int], shift: int, mask: int) -> Any:
+def _window_sum(group: Group[J, A], pts: list[A], ks: list[int], shift: int, mask: int) -> J:
     """sum_d d * (sum of points whose window digit is d), via buckets and a running sum."""
     inf = group.inf
-    buckets: list[Any] = [inf] * (mask + 1)
+    buckets: list[J] = [inf] * (mask + 1)
     madd = group.add_mixed
     for p, k in zip(pts, ks):
         d = (k >> shift) & mask
@@ -62,7 +64,7 @@ def _window_sum(group: Group, pts: list[Any], ks: list[int], shift: int, mask: i
     return total
 
 
-def _plan(pts: list[Any], ks: list[int]) -> list[tuple[list[Any], list[int], int, int]]:
+def _plan(pts: list[A], ks: list[int]) -> list[tuple[list[A], list[int], int, int]]:
     """Split terms by scalar size (circuits' witnesses are mostly bits and u64 values, which
     need 64 bits of windows rather than 254): (points, scalars, bits, window) per part."""
     parts = []
@@ -75,7 +77,7 @@ def _plan(pts: list[Any], ks: list[int]) -> list[tuple[list[Any], list[int], int
     return parts
 
 
-def msm(group: Group, points: list[Any], scalars: list[int], progress: Progress | None = None) -> Any:
+def msm(group: Group[J, A], points: Sequence[A], scalars: Sequence[int], progress: Progress | None = None) -> J:
     """sum_i s_i * P_i as a Jacobian point (Pippenger)."""
     parts = _plan(*_pairs(group, points, scalars))
     total = sum(-(-bits // c) for _, _, bits, c in parts)
@@ -93,12 +95,13 @@ def msm(group: Group, points: list[Any], scalars: list[int], progress: Progress 
     return result
 
 
-def msm_affine(group: Group, points: list[Any], scalars: list[int], progress: Progress | None = None) -> Any:
+def msm_affine(group: Group[J, A], points: Sequence[A], scalars: Sequence[int],
+               progress: Progress | None = None) -> A:
     """sum_i s_i * P_i as an affine point (None = infinity)."""
     return group.batch_to_affine([msm(group, points, scalars, progress)])[0]
 
 
-def msm_naive(group: Group, points: list[Any], scalars: list[int]) -> Any:
+def msm_naive(group: Group[J, A], points: Sequence[A], scalars: Sequence[int]) -> J:
     """sum_i s_i * P_i, one double-and-add per term: the reference twin of `msm` (Jacobian)."""
     acc = group.inf
     for p, s in zip(points, scalars):
@@ -106,17 +109,17 @@ def msm_naive(group: Group, points: list[Any], scalars: list[int]) -> Any:
     return acc
 
 
-class FixedBase:
+class FixedBase(Generic[J, A]):
     """A table of d * 2^(c j) * P (affine) for one base P, for many scalar multiplications.
 
     Attributes: group (G1 or G2), c (window bits), n_windows (ceil(254 / c)), table[j][d - 1]
     = d * 2^(c j) * P.
     """
 
-    def __init__(self, group: Group, base: Any, c: int = 8) -> None:
+    def __init__(self, group: Group[J, A], base: A, c: int = 8) -> None:
         self.group, self.c = group, c
         self.n_windows = -(-SCALAR_BITS // c)
-        jac: list[Any] = []
+        jac: list[J] = []
         b = group.from_affine(base)
         for _ in range(self.n_windows):
             m = b
@@ -128,7 +131,7 @@ class FixedBase:
         size = (1 << c) - 1
         self.table = [flat[j * size:(j + 1) * size] for j in range(self.n_windows)]
 
-    def mul_many(self, scalars: list[int], progress: Progress | None = None) -> list[Any]:
+    def mul_many(self, scalars: Sequence[int], progress: Progress | None = None) -> list[A]:
         """[s]P for each scalar, affine (None for s = 0 mod r)."""
         madd, inf, c, mask = self.group.add_mixed, self.group.inf, self.c, (1 << self.c) - 1
         out = []

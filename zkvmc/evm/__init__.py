@@ -9,7 +9,8 @@ calldata, in snarkjs's formats. docs/l1.md.
 from zkvmc.evm.bridge import BRIDGE_SIGNALS, render_bridge
 from zkvmc.evm.rollup_bridge import render_rollup_bridge
 from zkvmc.evm.encoding import VerifierArgs, abi_encode, soliditycalldata, verifier_args, words
-from zkvmc.evm.verifier import UnsupportedKey, render_verifier
+from zkvmc.errors import UnsupportedKey
+from zkvmc.evm.verifier import render_verifier
 
 __all__ = ["BRIDGE_SIGNALS", "UnsupportedKey", "VerifierArgs", "abi_encode", "render_bridge",
            "render_rollup_bridge", "render_verifier",

@@ -11,7 +11,8 @@ docs/l1.md describes the contract, its checks and their order.
 from __future__ import annotations
 
 from string import Template
-from zkvmc.evm.verifier import UnsupportedKey, header, verifier_contract
+from zkvmc.evm.verifier import header, verifier_contract
+from zkvmc.errors import UnsupportedKey
 from zkvmc.groth16.keys import VerificationKey
 
 BRIDGE_SIGNALS = ("newRoot", "oldRoot")

@@ -12,10 +12,11 @@ JSON becomes ((x_c1, x_c0), (y_c1, y_c0)) -- exactly what snarkjs's soliditycall
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 from zkvmc.curve.adapter import FIELD_MODULUS
 from zkvmc.curve.codec import g1_to_json, g2_to_json
+from zkvmc.curve.types import G1Affine, G2Affine
 from zkvmc.groth16.keys import Proof
 
 Q: int = FIELD_MODULUS
@@ -25,13 +26,13 @@ G1Words = tuple[int, int]
 G2Words = tuple[tuple[int, int], tuple[int, int]]
 
 
-def g1_words(p: Any) -> G1Words:
+def g1_words(p: G1Affine) -> G1Words:
     """A G1 point as the precompiles take it: (x, y); infinity (0, 0)."""
     x, y = g1_to_json(p)
     return int(x), int(y)
 
 
-def g2_words(p: Any) -> G2Words:
+def g2_words(p: G2Affine) -> G2Words:
     """A G2 point as EIP-197 takes it: ((x_c1, x_c0), (y_c1, y_c0)), imaginary parts first."""
     (x0, x1), (y0, y1) = g2_to_json(p)
     return (int(x1), int(x0)), (int(y1), int(y0))

@@ -11,14 +11,17 @@ rollup's verification_key.json) whose verifyProof takes the program's 3B + 3 pub
 with s0 = kind + 2^2 from + 2^34 to + 2^66 amount; s1, s2 = a deposit's key (Ax, Ay), a
 withdrawal's L1 address and 0, else 0, 0. The bridge builds the signals itself from its state
 (stateRoot, lastBatch + 1) and the caller's newRoot and slots, then checks every deposit slot
-against its queue (strictly in order) and pays every withdrawal slot. docs/l1.md, "The rollup
-bridge", describes the checks, their order and the gas.
+against its queue (strictly in order) and pays every withdrawal slot. `commitBatches` does the
+same for k consecutive batches in one transaction, their proofs checked by the verifier's
+verifyBatch (zkvmc.evm.batch_verifier: one ecPairing call over k + 3 pairs). docs/l1.md, "The
+rollup bridge", describes the checks, their order and the gas.
 """
 
 from __future__ import annotations
 
 from string import Template
 
+from zkvmc.errors import InvalidValue
 from zkvmc.field import R
 from zkvmc.hash import poseidon2
 
@@ -44,6 +47,14 @@ interface IRollupVerifier {
         uint256[2][2] calldata b,
         uint256[2] calldata c,
         uint256[$n_public] calldata input
+    ) external view returns (bool);
+
+    /// @notice k proofs at once, one ecPairing call (zkvmc.evm.batch_verifier's Groth16BatchVerifier).
+    function verifyBatch(
+        uint256[2][] calldata a,
+        uint256[2][2][] calldata b,
+        uint256[2][] calldata c,
+        uint256[$n_public][] calldata input
     ) external view returns (bool);
 }
 
@@ -193,6 +204,74 @@ contract RollupBridge {
         return true;
     }
 
+    /// @notice Commit batches firstBatch .. firstBatch + k - 1 in one transaction, the roots
+    ///         stateRoot -> newRoots[0] -> ... -> newRoots[k - 1]: the k proofs are checked
+    ///         together by the verifier's verifyBatch (one ecPairing call over k + 3 pairs), then
+    ///         each batch's deposits, forced inclusion and withdrawals as k commitBatch calls in a
+    ///         row would. Any bad proof reverts the whole call.
+    /// @param firstBatch Must be lastBatch + 1 (a stale or repeated submission reverts).
+    /// @param a Proof points A, one per batch; b, c likewise (b's imaginary parts first).
+    /// @param newRoots The root after each batch.
+    /// @param slots Every batch's 3 * BATCH slot words, batch after batch.
+    function commitBatches(
+        uint256 firstBatch,
+        uint256[2][] calldata a,
+        uint256[2][2][] calldata b,
+        uint256[2][] calldata c,
+        uint256[] calldata newRoots,
+        uint256[] calldata slots
+    ) external {
+        _checkBatches(firstBatch, newRoots.length, a.length, b.length, c.length, slots.length);
+        uint256[$n_public][] memory input = _batchSignals(firstBatch, newRoots, slots);
+        require(verifier.verifyBatch(a, b, c, input), "Bridge: invalid proof");
+        _applyBatches(firstBatch, newRoots, slots);
+    }
+
+    /// @dev commitBatches' shape: k > 0 batches, as many proofs, 3 * BATCH slots each, the next number.
+    function _checkBatches(uint256 firstBatch, uint256 k, uint256 na, uint256 nb, uint256 nc, uint256 nSlots)
+        private view
+    {
+        require(k > 0, "Bridge: no batches");
+        require(na == k && nb == k && nc == k, "Bridge: proofs and roots differ in number");
+        require(nSlots == 3 * BATCH * k, "Bridge: wrong number of slots");
+        require(firstBatch == lastBatch + 1, "Bridge: wrong batch number");
+    }
+
+    /// @dev Each batch's public signals; batch i's old root is batch i - 1's new root.
+    function _batchSignals(uint256 firstBatch, uint256[] calldata newRoots, uint256[] calldata slots)
+        private view returns (uint256[$n_public][] memory input)
+    {
+        input = new uint256[$n_public][](newRoots.length);
+        uint256 oldRoot = stateRoot;
+        for (uint256 i = 0; i < newRoots.length; i++) {
+            require(newRoots[i] < R, "Bridge: root not in field");
+            input[i] = _signals(newRoots[i], slots[3 * BATCH * i:3 * BATCH * (i + 1)], oldRoot, firstBatch + i);
+            oldRoot = newRoots[i];
+        }
+    }
+
+    /// @dev commitBatches' deposits and forced inclusion, batch by batch, then the effects, then
+    ///      every batch's withdrawal payments (interactions last).
+    function _applyBatches(uint256 firstBatch, uint256[] calldata newRoots, uint256[] calldata slots) private {
+        uint256 k = newRoots.length;
+        uint256 consumed = depositsConsumed;
+        for (uint256 i = 0; i < k; i++) {
+            bool onlyDeposits;
+            (consumed, onlyDeposits) = _consumeFrom(slots[3 * BATCH * i:3 * BATCH * (i + 1)], consumed);
+            _checkForcedInclusion(consumed, onlyDeposits);
+        }
+        uint256 oldRoot = stateRoot;
+        stateRoot = newRoots[k - 1];
+        lastBatch = firstBatch + k - 1;
+        depositsConsumed = consumed;
+        for (uint256 i = 0; i < k; i++) {
+            emit BatchCommitted(firstBatch + i, i == 0 ? oldRoot : newRoots[i - 1], newRoots[i]);
+        }
+        for (uint256 i = 0; i < k; i++) {
+            _payWithdrawals(slots[3 * BATCH * i:3 * BATCH * (i + 1)]);
+        }
+    }
+
     /// @dev Checks (slots' length, newRoot < r, the proof, the deposits, forced inclusion),
     ///      effects (root, batch, consumed deposits), then interactions (withdrawal payments).
     function _commit(
@@ -231,7 +310,14 @@ contract RollupBridge {
     /// @dev Every deposit slot must be the next queued deposit; gives the new consumed count and
     ///      whether every slot was a deposit.
     function _consumeDeposits(uint256[] memory slots) private view returns (uint256 consumed, bool onlyDeposits) {
-        consumed = depositsConsumed;
+        return _consumeFrom(slots, depositsConsumed);
+    }
+
+    /// @dev _consumeDeposits from queue index `start` on (commitBatches: after earlier batches).
+    function _consumeFrom(uint256[] memory slots, uint256 start)
+        private view returns (uint256 consumed, bool onlyDeposits)
+    {
+        consumed = start;
         onlyDeposits = true;
         for (uint256 i = 0; i < BATCH; i++) {
             uint256 s0 = slots[3 * i];
@@ -304,7 +390,7 @@ def empty_root(depth: int) -> int:
 def render_rollup_bridge(depth: int, batch: int, version: str, circuit_digest: str = "unknown") -> str:
     """The complete RollupBridge.sol source (an IRollupVerifier interface and the bridge)."""
     if not 1 <= depth <= 32 or batch < 1:
-        raise ValueError(f"no rollup of depth {depth}, batch {batch}")
+        raise InvalidValue(f"no rollup of depth {depth}, batch {batch}")
     head = HEADER.substitute(version=version, depth=depth, batch=batch, digest=circuit_digest)
     return head + BRIDGE.substitute(
         n_public=n_public(batch), depth=depth, batch=batch, r=R, empty_root=empty_root(depth),

@@ -10,21 +10,12 @@ soliditycalldata). The contract returns false, never reverts, on malformed input
 from __future__ import annotations
 
 from string import Template
-from typing import Any
 
-from zkvmc.errors import ZkvmcError
+from zkvmc.curve.types import G1Affine, G2Affine
+from zkvmc.errors import UnsupportedKey
 from zkvmc.evm.encoding import Q, g1_words, g2_words
 from zkvmc.field import R
 from zkvmc.groth16.keys import VerificationKey
-
-
-class UnsupportedKey(ZkvmcError):
-    """A verification key the generated contract cannot serve (e.g. no public signals)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 HEADER = Template("""\
@@ -105,7 +96,7 @@ $accumulate
     }
 
     /// @dev acc += s * (x, y) with ecMul (0x07), then ecAdd (0x06); false if either call fails.
-    function _accumulate(uint256[2] memory acc, uint256 x, uint256 y, uint256 s) private view returns (bool ok) {
+    function _accumulate(uint256[2] memory acc, uint256 x, uint256 y, uint256 s) internal view returns (bool ok) {
         uint256[3] memory mulIn = [x, y, s];
         uint256[4] memory addIn; // [s * (x, y), acc]
         assembly {
@@ -157,12 +148,12 @@ def _const(name: str, value: int) -> str:
     return f"    uint256 internal constant {name} = {value};"
 
 
-def _g1_constants(name: str, p: Any) -> list[str]:
+def _g1_constants(name: str, p: G1Affine) -> list[str]:
     x, y = g1_words(p)
     return [_const(f"{name}_X", x), _const(f"{name}_Y", y)]
 
 
-def _g2_constants(name: str, p: Any) -> list[str]:
+def _g2_constants(name: str, p: G2Affine) -> list[str]:
     (x1, x2), (y1, y2) = g2_words(p)
     return [_const(f"{name}_X1", x1), _const(f"{name}_X2", x2), _const(f"{name}_Y1", y1), _const(f"{name}_Y2", y2)]
 

@@ -5,16 +5,13 @@ r is the order of the BN254 (alt_bn128) G1 group, EIP-196; values are Python int
 
 from __future__ import annotations
 
+from zkvmc.errors import InvalidValue
+
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 """The prime r."""
 
 U64 = 1 << 64
 """Bound of the u64 instructions' operands and results."""
-
-
-def fmod(x: int) -> int:
-    """Reduce an integer into [0, r)."""
-    return x % R
 
 
 def inv(x: int) -> int:
@@ -55,29 +52,30 @@ def is_decimal(text: object, max_len: int = MAX_DECIMAL_LEN) -> bool:
     return (isinstance(text, str) and 0 < len(text) <= max_len and text.isascii() and text.isdigit())
 
 
-def parse_decimal(text: object, bound: int | None = None, max_len: int = MAX_DECIMAL_LEN) -> int:
-    """A non-negative integer from an ASCII decimal string, below bound when given.
+def parse_decimal(text: object, bound: int | None = None, max_len: int = MAX_DECIMAL_LEN,
+                  bound_name: str = "the field modulus") -> int:
+    """A non-negative integer from an ASCII decimal string, below bound (named bound_name) when given.
 
-    Raises ValueError with a short reason (the caller names the file and field)."""
+    Raises InvalidValue (a ValueError) with a short reason (the caller names the file and field)."""
     if not is_decimal(text, max_len):
-        raise ValueError(f"expected a decimal string (ASCII digits 0-9), found {text!r}"[:120])
+        raise InvalidValue(f"expected a decimal string (ASCII digits 0-9), found {text!r}"[:120])
     v = int(text)  # type: ignore[arg-type]
     if bound is not None and v >= bound:
-        raise ValueError("not below the field modulus")
+        raise InvalidValue(f"not below {bound_name}")
     return v
 
 
 def parse_value(text: str | int) -> int:
     """A field element from a JSON integer, a decimal string or a `0x` hex string; reduced mod r.
 
-    Raises ValueError on anything else (the caller names the file and field).
+    Raises InvalidValue (a ValueError) on anything else (the caller names the file and field).
     """
     if isinstance(text, bool):
-        raise ValueError("expected a number, got a boolean")
+        raise InvalidValue("expected a number, got a boolean")
     if isinstance(text, int):
         return text % R
     if not isinstance(text, str):
-        raise ValueError(f"expected a number or numeric string, got {type(text).__name__}")
+        raise InvalidValue(f"expected a number or numeric string, got {type(text).__name__}")
     s = text.strip()
     neg = s.startswith("-")
     body = s[1:] if neg else s
@@ -87,27 +85,9 @@ def parse_value(text: str | int) -> int:
         digits, base = body, 10
     allowed = "0123456789" if base == 10 else "0123456789abcdefABCDEF"
     if not digits or any(c not in allowed for c in digits):
-        raise ValueError(f"not a number: {text!r}")
+        raise InvalidValue(f"not a number: {text!r}")
     v = int(digits, base)
     return (-v if neg else v) % R
-
-
-def parse_canonical(text: str | int) -> int:
-    """Like parse_value but rejects values not already in [0, r) (for proof public signals)."""
-    if isinstance(text, bool) or not isinstance(text, (str, int)):
-        raise ValueError("expected a decimal string")
-    if isinstance(text, int):
-        v = text
-        if v < 0:
-            raise ValueError(f"not a non-negative decimal integer: {text!r}")
-    else:
-        s = text.strip()
-        if not is_decimal(s):
-            raise ValueError(f"not a non-negative decimal integer: {text!r}"[:120])
-        v = int(s)
-    if v >= R:
-        raise ValueError(f"value {v} is not below the field modulus r")
-    return v
 
 
 def sqrt(a: int) -> int | None:

@@ -9,6 +9,7 @@ on a copy; `naive_dft` is the O(n^2) twin the tests compare against.
 
 from __future__ import annotations
 
+from zkvmc.errors import ApiMisuse
 from zkvmc.field import R, inv
 
 TWO_ADICITY = 28
@@ -25,7 +26,7 @@ def log2_exact(n: int) -> int:
     """k with n == 2^k; ValueError otherwise or when k exceeds the 2-adicity."""
     k = n.bit_length() - 1
     if n <= 0 or n != 1 << k or k > TWO_ADICITY:
-        raise ValueError(f"domain size {n} is not a power of two <= 2^{TWO_ADICITY}")
+        raise ApiMisuse(f"domain size {n} is not a power of two <= 2^{TWO_ADICITY}")
     return k
 
 

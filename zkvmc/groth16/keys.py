@@ -6,51 +6,37 @@ Points are affine int tuples (None = infinity): G1 (x, y), G2 ((x0, x1), (y0, y1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Callable
 
-from zkvmc.errors import ZkvmcError
+from zkvmc.curve.types import G1Affine, G2Affine
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): how the library reports progress (it never prints)."""
-
-
-def stage(progress: Progress | None, name: str) -> Optional[Callable[[int, int], None]]:
-    """The (done, total) callback MSM loops take, reporting under one stage name."""
-    return (lambda done, total: progress(name, done, total)) if progress else None
-
-
-class MalformedInput(ZkvmcError):
-    """A proof, key or public input that is not even well-formed (exit 2), as opposed to a
-    well-formed proof that fails the pairing check (verify returns False, exit 1)."""
-
-
-class KeyMismatch(ZkvmcError):
-    """A key used with a circuit or witness it was not made for (exit 2)."""
 
 
 @dataclass(frozen=True)
 class ProvingKey:
     """The prover's part of the common reference string."""
 
-    alpha_g1: Any
+    alpha_g1: G1Affine
     """[alpha]_1."""
-    beta_g1: Any
+    beta_g1: G1Affine
     """[beta]_1."""
-    beta_g2: Any
+    beta_g2: G2Affine
     """[beta]_2."""
-    delta_g1: Any
+    delta_g1: G1Affine
     """[delta]_1."""
-    delta_g2: Any
+    delta_g2: G2Affine
     """[delta]_2."""
-    a_query: tuple[Any, ...]
+    a_query: tuple[G1Affine, ...]
     """[u_i(tau)]_1 for every wire i."""
-    b_g1_query: tuple[Any, ...]
+    b_g1_query: tuple[G1Affine, ...]
     """[v_i(tau)]_1 for every wire i."""
-    b_g2_query: tuple[Any, ...]
+    b_g2_query: tuple[G2Affine, ...]
     """[v_i(tau)]_2 for every wire i."""
-    h_query: tuple[Any, ...]
+    h_query: tuple[G1Affine, ...]
     """[tau^j Z(tau) / delta]_1 for j = 0 .. domain_size - 2."""
-    l_query: tuple[Any, ...]
+    l_query: tuple[G1Affine, ...]
     """[(beta u_i + alpha v_i + w_i)(tau) / delta]_1 for the private wires i > n_public."""
     n_public: int
     """Number of public signals (wire 0 excluded)."""
@@ -69,15 +55,15 @@ class ProvingKey:
 class VerificationKey:
     """The verifier's part of the common reference string."""
 
-    alpha_g1: Any
+    alpha_g1: G1Affine
     """[alpha]_1."""
-    beta_g2: Any
+    beta_g2: G2Affine
     """[beta]_2."""
-    gamma_g2: Any
+    gamma_g2: G2Affine
     """[gamma]_2."""
-    delta_g2: Any
+    delta_g2: G2Affine
     """[delta]_2."""
-    gamma_abc_g1: tuple[Any, ...]
+    gamma_abc_g1: tuple[G1Affine, ...]
     """[(beta u_i + alpha v_i + w_i)(tau) / gamma]_1 for wires 0..n_public (snarkjs: IC)."""
     circuit_digest: str = ""
     """Digest of the circuit this key was made for ("" when unknown, e.g. a foreign key)."""
@@ -92,9 +78,9 @@ class VerificationKey:
 class Proof:
     """A Groth16 proof pi = (A, B, C)."""
 
-    a: Any
+    a: G1Affine
     """A in G1."""
-    b: Any
+    b: G2Affine
     """B in G2."""
-    c: Any
+    c: G1Affine
     """C in G1."""

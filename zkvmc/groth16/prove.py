@@ -4,28 +4,27 @@ Takes a proving key, the R1CS it was made for, a full satisfying wire assignment
 the fresh blinding factors r, s; gives pi = (A, B, C) of Groth 2016 (eprint 2016/260) 3.2:
 A = alpha + sum w_i u_i(tau) + r delta, B = beta + sum w_i v_i(tau) + s delta,
 C = sum_{private} w_i L_i + h(tau) Z(tau)/delta + s A + r B - r s delta.
-The independent pieces (A, B and C on the coset for the quotient h, A, B in G2, B in G1, the
-private part of C) go to a backend (zkvmc.backend) and, with jobs > 1, to forked workers; then
-h and its MSM, and C as one small MSM over the results, so the proof does not depend on the
-backend or on jobs.
+The independent pieces (named in `Pieces`: the row polynomials of A, B and C for the quotient
+h, A, B in G2, B in G1, the private part of C) go to a backend (zkvmc.backend) and, with
+jobs > 1, to forked workers, each reported as it finishes; then h (one native truncated product
+through python-flint, zkvmc.field.ntt_flint, or the pure-Python coset NTTs: the same h) and its
+MSM, and C as one small MSM over the results, so the proof does not depend on the backend, the
+quotient method or jobs.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from zkvmc.backend import Backend, get_backend
 from zkvmc.backend.parallel import run_all
-from zkvmc.errors import NegativeResult
-from zkvmc.field import R
-from zkvmc.groth16.keys import KeyMismatch, Progress, Proof, ProvingKey
-from zkvmc.groth16.qap import coset_evals, domain_size, qap_rows, quotient_from_cosets, row_values
-from zkvmc.r1cs.system import R1CS, first_unsatisfied
-
-
-class WitnessUnsatisfied(NegativeResult):
-    """The witness violates a constraint: no valid proof exists for it (exit 1)."""
+from zkvmc.errors import KeyMismatch, Unsatisfied
+from zkvmc.field import R, ntt_flint
+from zkvmc.groth16.keys import Progress, Proof, ProvingKey
+from zkvmc.groth16.qap import checked_row_values, coset_evals, domain_size, quotient_from_cosets
+from zkvmc.r1cs.system import R1CS
 
 
 def check_shapes(pk: ProvingKey, r1cs: R1CS, witness: list[int]) -> None:
@@ -39,22 +38,68 @@ def check_shapes(pk: ProvingKey, r1cs: R1CS, witness: list[int]) -> None:
                           f"the circuit has {r1cs.n_wires} wires and wire 0 must be 1")
 
 
-TASK_NAMES = ("prove: B (G2 MSM)", "prove: quotient h(X) (NTT)", "prove: A (G1 MSM)", "prove: B (G1 MSM)",
-              "prove: C private part (G1 MSM)", "prove: C quotient part (G1 MSM)")
-"""Progress stage names of the pieces (reported when the proof is done: workers cannot report)."""
+@dataclass(frozen=True)
+class Pieces:
+    """The prover's independent results, by name (so no reordering of tasks can mix them up)."""
+
+    b_g2: Any
+    """B = [beta]_2 + sum_i w_i [v_i(tau)]_2 + s [delta]_2."""
+    row_a: list[int]
+    """A's row polynomial: coefficients (python-flint) or evaluations on the coset g<w> (Python)."""
+    row_b: list[int]
+    """B's row polynomial, in the same form as row_a."""
+    row_c: list[int]
+    """C's row polynomial, in the same form as row_a."""
+    a_g1: Any
+    """A = [alpha]_1 + sum_i w_i [u_i(tau)]_1 + r [delta]_1."""
+    b_g1: Any
+    """B in G1 (C's r B term): [beta]_1 + sum_i w_i [v_i(tau)]_1 + s [delta]_1."""
+    c_private: Any
+    """sum over the private wires i of w_i [L_i]_1, the witness part of C."""
 
 
-def _tasks(pk: ProvingKey, r1cs: R1CS, w: list[int], r: int, s: int, be: Backend) -> list[Callable[[], Any]]:
-    """[B in G2, A, B, C on the coset (3 NTT pairs), A, B in G1, private part of C]: the
-    independent pieces, the longest (G2) first so that two workers finish together."""
-    evals = row_values(qap_rows(r1cs), w, pk.domain_size)
-    return [
-        lambda: be.g2_msm([pk.beta_g2, *pk.b_g2_query, pk.delta_g2], [1, *w, s]),
-        *(lambda e=e: coset_evals(e, be) for e in evals),
-        lambda: be.g1_msm([pk.alpha_g1, *pk.a_query, pk.delta_g1], [1, *w, r]),
-        lambda: be.g1_msm([pk.beta_g1, *pk.b_g1_query, pk.delta_g1], [1, *w, s]),
-        lambda: be.g1_msm(list(pk.l_query), w[pk.n_public + 1:]),
-    ]
+STAGES = {"b_g2": "prove: B (G2 MSM)", "row_a": "prove: A rows (NTT)", "row_b": "prove: B rows (NTT)",
+          "row_c": "prove: C rows (NTT)", "a_g1": "prove: A (G1 MSM)", "b_g1": "prove: B (G1 MSM)",
+          "c_private": "prove: C private part (G1 MSM)"}
+"""Progress stage name of each piece, reported as the piece finishes; then QUOTIENT and C_H."""
+QUOTIENT = "prove: quotient h(X)"
+C_H = "prove: C quotient part (G1 MSM)"
+TASK_NAMES = (*STAGES.values(), QUOTIENT, C_H)
+"""Every progress stage of prove, in the order the pieces are started."""
+
+
+def _row_poly(values: list[int], be: Backend, native: bool) -> list[int]:
+    """A row polynomial in the form the quotient method takes (see Pieces.row_a)."""
+    return be.intt(values) if native else coset_evals(values, be)
+
+
+def _quotient(p: Pieces, n: int, be: Backend, native: bool) -> list[int]:
+    """h_0 .. h_{n-2}: one native truncated product, or the pure-Python coset method."""
+    if native:
+        return ntt_flint.quotient_from_coeffs(p.row_a, p.row_b, p.row_c, n)
+    return quotient_from_cosets(p.row_a, p.row_b, p.row_c, n, be)
+
+
+def _tasks(pk: ProvingKey, rows: tuple[list[int], list[int], list[int]], w: list[int], r: int, s: int,
+           be: Backend, native: bool) -> dict[str, Callable[[], Any]]:
+    """Piece name -> its work, the longest (G2) first so that two workers finish together."""
+    ra, rb, rc = rows
+    return {
+        "b_g2": lambda: be.g2_msm([pk.beta_g2, *pk.b_g2_query, pk.delta_g2], [1, *w, s]),
+        "row_a": lambda: _row_poly(ra, be, native), "row_b": lambda: _row_poly(rb, be, native),
+        "row_c": lambda: _row_poly(rc, be, native),
+        "a_g1": lambda: be.g1_msm([pk.alpha_g1, *pk.a_query, pk.delta_g1], [1, *w, r]),
+        "b_g1": lambda: be.g1_msm([pk.beta_g1, *pk.b_g1_query, pk.delta_g1], [1, *w, s]),
+        "c_private": lambda: be.g1_msm(list(pk.l_query), w[pk.n_public + 1:]),
+    }
+
+
+def _run(tasks: dict[str, Callable[[], Any]], jobs: int, progress: Progress | None) -> Pieces:
+    """Every task (forked workers when jobs > 1), each stage reported when it finishes."""
+    names = list(tasks)
+    report = (lambda i: progress(STAGES[names[i]], 1, 1)) if progress else None
+    results = run_all(list(tasks.values()), jobs, report)
+    return Pieces(**dict(zip(names, results)))
 
 
 def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int] | tuple[int, ...], rng: random.Random,
@@ -63,16 +108,20 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int] | tuple[int, ...], rng:
     be = backend if backend is not None else get_backend(None)
     w = [x % R for x in witness]
     check_shapes(pk, r1cs, w)
-    k = first_unsatisfied(r1cs, w)
+    rows, k = checked_row_values(r1cs, w, pk.domain_size)
     if k is not None:
-        raise WitnessUnsatisfied(f"the witness does not satisfy constraint {k}")
+        raise Unsatisfied(f"the witness does not satisfy constraint {k}")
     r, s = rng.randrange(1, R), rng.randrange(1, R)
-    b2, ca, cb, cc, a, b1, c_priv = run_all(_tasks(pk, r1cs, w, r, s, be), jobs)
-    c_h = be.g1_msm(list(pk.h_query), quotient_from_cosets(ca, cb, cc, pk.domain_size, be), jobs)
-    c = be.g1_msm([c_priv, c_h, a, b1, pk.delta_g1], [1, 1, s, r, -r * s])
-    for name in TASK_NAMES if progress else ():
-        progress(name, 1, 1)
-    return Proof(a, b2, c)
+    native = ntt_flint.available()  # decided (and python-flint imported) once, before the workers fork
+    p = _run(_tasks(pk, rows, w, r, s, be, native), jobs, progress)
+    h = _quotient(p, pk.domain_size, be, native)
+    if progress:
+        progress(QUOTIENT, 1, 1)
+    c_h = be.g1_msm(list(pk.h_query), h, jobs)
+    if progress:
+        progress(C_H, 1, 1)
+    c = be.g1_msm([p.c_private, c_h, p.a_g1, p.b_g1, pk.delta_g1], [1, 1, s, r, -r * s])
+    return Proof(p.a_g1, p.b_g2, c)
 
 
 def public_signals(r1cs: R1CS, witness: list[int] | tuple[int, ...]) -> list[int]:

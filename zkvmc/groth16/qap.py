@@ -68,6 +68,16 @@ def row_values(rows: list[Row], witness: list[int], n: int) -> tuple[list[int], 
     return a, b, c
 
 
+def checked_row_values(r1cs: R1CS, witness: list[int], n: int
+                       ) -> tuple[tuple[list[int], list[int], list[int]], int | None]:
+    """(row_values of qap_rows(r1cs), the first constraint k with A_k B_k != C_k or None): the
+    satisfaction check on the values the prover needs anyway, so each LC is evaluated once
+    (zkvmc.r1cs.system.first_unsatisfied is the twin the tests compare against)."""
+    a, b, c = row_values(qap_rows(r1cs), witness, n)
+    bad = next((k for k in range(len(r1cs.constraints)) if a[k] * b[k] % R != c[k]), None)
+    return (a, b, c), bad
+
+
 def coset_evals(values: list[int], backend: Backend | None = None) -> list[int]:
     """A row polynomial's evaluations on the coset g<w>, from its evaluations on the domain."""
     if backend is None:

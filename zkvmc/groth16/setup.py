@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import random
 
-from zkvmc.artifacts.io import digest
 from zkvmc.backend import Backend, get_backend
 from zkvmc.curve.adapter import G1_GEN, G2_GEN
+from zkvmc.digest import digest
 from zkvmc.field import R, inv
-from zkvmc.groth16.keys import Progress, ProvingKey, VerificationKey, stage
+from zkvmc.groth16.keys import Progress, ProvingKey, VerificationKey
 from zkvmc.groth16.qap import domain_size, lagrange_at, qap_rows, wire_polys_at
 from zkvmc.r1cs.system import R1CS
 

@@ -9,16 +9,17 @@ e(-A, B) e(alpha, beta) e(vk_x, gamma) e(C, delta) = 1, vk_x = sum_i x_i gamma_a
 
 from __future__ import annotations
 
-from typing import Any
-
 from zkvmc.backend import Backend, get_backend
 from zkvmc.curve.adapter import FIELD_MODULUS
-from zkvmc.curve.codec import CodecError, check_g1, check_g2
+from zkvmc.curve.codec import check_g1, check_g2
+from zkvmc.errors import CodecError
+from zkvmc.curve.types import G1Affine, G2Affine
 from zkvmc.field import R
-from zkvmc.groth16.keys import MalformedInput, Proof, VerificationKey
+from zkvmc.groth16.keys import Proof, VerificationKey
+from zkvmc.errors import MalformedInput
 
 
-def _canonical_point(p: Any, depth: int) -> bool:
+def _canonical_point(p: G1Affine | G2Affine, depth: int) -> bool:
     """Every coordinate an int in [0, q) (depth 1: G1 ints, depth 2: G2 pairs)."""
     if p is None:
         return True
@@ -27,7 +28,7 @@ def _canonical_point(p: Any, depth: int) -> bool:
         isinstance(c, int) or hasattr(c, "bit_length") for c in flat) and all(0 <= c < FIELD_MODULUS for c in flat)
 
 
-def _check(p: Any, g2: bool, what: str) -> None:
+def _check(p: G1Affine | G2Affine, g2: bool, what: str) -> None:
     if not _canonical_point(p, 2 if g2 else 1):
         raise MalformedInput(f"{what}: coordinates are not canonical field elements")
     try:
@@ -38,13 +39,25 @@ def _check(p: Any, g2: bool, what: str) -> None:
 
 def validate(vk: VerificationKey, public: list[int], proof: Proof) -> None:
     """Raise MalformedInput unless the inputs are well-formed."""
+    validate_proof(vk, public, proof)
+    validate_key(vk)
+
+
+def validate_proof(vk: VerificationKey, public: list[int], proof: Proof) -> None:
+    """validate's checks of the signals and the proof (the key's own points not checked): for a
+    batch of proofs of one key, whose key is validated once (zkvmc.groth16.batch)."""
     if len(public) != vk.n_public:
         raise MalformedInput(f"expected {vk.n_public} public signals, got {len(public)}")
     for i, x in enumerate(public):
         if not isinstance(x, int) or isinstance(x, bool) or not 0 <= x < R:
             raise MalformedInput(f"public signal {i}: not a field element below r")
-    for what, p, is_g2 in (("proof A", proof.a, False), ("proof B", proof.b, True), ("proof C", proof.c, False),
-                           ("vk alpha", vk.alpha_g1, False), ("vk beta", vk.beta_g2, True),
+    for what, p, is_g2 in (("proof A", proof.a, False), ("proof B", proof.b, True), ("proof C", proof.c, False)):
+        _check(p, is_g2, what)
+
+
+def validate_key(vk: VerificationKey) -> None:
+    """validate's checks of the verification key's points."""
+    for what, p, is_g2 in (("vk alpha", vk.alpha_g1, False), ("vk beta", vk.beta_g2, True),
                            ("vk gamma", vk.gamma_g2, True), ("vk delta", vk.delta_g2, True)):
         _check(p, is_g2, what)
     for i, p in enumerate(vk.gamma_abc_g1):

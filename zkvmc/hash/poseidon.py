@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zkvmc.errors import ApiMisuse
 from zkvmc.field import R
 from zkvmc.hash.grain import generate
 
@@ -98,7 +99,7 @@ def _round(s0: int, s1: int, s2: int, r: int) -> tuple[int, int, int]:
 def _check_state(state: list[int] | tuple[int, ...]) -> tuple[int, int, int]:
     """The state as three reduced field elements; ValueError on a wrong width."""
     if len(state) != T:
-        raise ValueError(f"Poseidon state must have {T} elements, got {len(state)}")
+        raise ApiMisuse(f"Poseidon state must have {T} elements, got {len(state)}")
     return state[0] % R, state[1] % R, state[2] % R
 
 
@@ -196,7 +197,7 @@ _WIDTHS: dict[int, Width] = {}
 def width(n_inputs: int) -> Width:
     """The constants for Poseidon(n_inputs), drawn once per width (about 0.1 s per lane)."""
     if not 1 <= n_inputs <= MAX_INPUTS:
-        raise ValueError(f"Poseidon takes 1 to {MAX_INPUTS} inputs, not {n_inputs}")
+        raise ApiMisuse(f"Poseidon takes 1 to {MAX_INPUTS} inputs, not {n_inputs}")
     got = _WIDTHS.get(n_inputs)
     if got is None:
         t = n_inputs + 1

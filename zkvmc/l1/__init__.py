@@ -11,7 +11,7 @@ follow withdrawals, and a local anvil devnet. docs/l1.md, "The rollup bridge".
 web3.py is the `rollup` extra (pip install -e '.[rollup]'); without it these raise InputError.
 """
 
-from zkvmc.l1.chain import L1Error, L1Unavailable
+from zkvmc.errors import L1Error, L1Unavailable
 from zkvmc.l1.config import L1Info, read_info, write_info
 
 __all__ = ["L1Error", "L1Info", "L1Unavailable", "read_info", "write_info"]

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from zkvmc.errors import InputError
 from zkvmc.l1.abi import BRIDGE_ABI
-from zkvmc.l1.chain import L1Error, L1Unavailable, Sender, connect, load_key, to_hex, wait_receipt
+from zkvmc.l1.chain import Sender, connect, load_key, to_hex, wait_receipt
+from zkvmc.errors import L1Error, L1Unavailable
 from zkvmc.l1.config import L1Info
 
 if TYPE_CHECKING:
@@ -76,6 +77,20 @@ def commit_args(proof_json: dict[str, Any], public: Sequence[int]) -> tuple[Any,
     args = verifier_args(proof_from_json(proof_json, "proof"), signals)
     b = [list(args.b[0]), list(args.b[1])]
     return list(args.a), b, list(args.c), signals[0], signals[1:-2]
+
+
+def commits_args(batches: Sequence[tuple[dict[str, Any], Sequence[int]]]) -> tuple[Any, ...]:
+    """commitBatches' arguments (firstBatch, a[], b[], c[], newRoots, slots) for consecutive
+    batches' (proof.json, public signals); InputError unless each starts where the last ended."""
+    if not batches:
+        raise InputError("commitBatches: no batches")
+    args = [commit_args(proof, public) for proof, public in batches]
+    for (_, prev), (_, this) in zip(batches, batches[1:]):
+        if int(this[-1]) != int(prev[-1]) + 1 or int(this[-2]) != int(prev[0]):
+            raise InputError(f"batch {this[-1]} (on root {this[-2]}) does not follow batch {prev[-1]} "
+                             f"(root {prev[0]}): commitBatches takes consecutive batches")
+    return (int(batches[0][1][-1]), [x[0] for x in args], [x[1] for x in args], [x[2] for x in args],
+            [x[3] for x in args], [w for x in args for w in x[4]])
 
 
 class BridgeClient:
@@ -196,6 +211,33 @@ class BridgeClient:
     def commit_batch(self, proof_json: dict[str, Any], public: Sequence[int]) -> L1Commit:
         """send_commit, then wait_commit."""
         return self.wait_commit(self.send_commit(proof_json, public))
+
+    def send_commits(self, batches: Sequence[tuple[dict[str, Any], Sequence[int]]]) -> str:
+        """Send commitBatches for consecutive batches' (proof.json, public signals) without
+        waiting: their proofs checked by one ecPairing call; its transaction hash. L1Error with
+        the reason if it would revert (a bad proof among them does not say which)."""
+        first, a, b, c, roots, slots = commits_args(batches)
+        if len(slots) != 3 * self.batch_size * len(batches):
+            raise InputError(f"public signals: this bridge's batches have {3 * self.batch_size + 3}")
+        try:
+            return self._sender().send(self.contract.functions.commitBatches(first, a, b, c, roots, slots))
+        except L1Error as e:
+            if e.reason not in ("Bridge: invalid proof", "Bridge: wrong batch number"):
+                raise
+            raise L1Error(f"{e} (batches {first}..{first + len(batches) - 1} on root {batches[0][1][-2]}; the "
+                          f"bridge is at batch {self.last_batch()} with root {self.state_root()})", e.reason) from None
+
+    def wait_commits(self, tx_hash: str, timeout: float | None = None) -> list[L1Commit]:
+        """Every batch a send_commit or send_commits transaction committed, in order, once mined."""
+        receipt = wait_receipt(self.w3, tx_hash, *(() if timeout is None else (timeout,)))
+        events = self._events(receipt, "BatchCommitted")
+        if not events:
+            raise L1Error(f"transaction {tx_hash} committed no batch")
+        return sorted((_commit(e) for e in events), key=lambda x: x.batch)
+
+    def commit_batches(self, batches: Sequence[tuple[dict[str, Any], Sequence[int]]]) -> list[L1Commit]:
+        """send_commits, then wait_commits."""
+        return self.wait_commits(self.send_commits(batches))
 
     def claim_withdrawal(self) -> str:
         """Claim this client's pending withdrawals; the transaction hash, once mined."""

@@ -13,7 +13,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from zkvmc.errors import InputError, NegativeResult
+from zkvmc.errors import InputError, L1Error, L1Unavailable
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
@@ -28,19 +28,6 @@ RECEIPT_TIMEOUT = 120.0
 """Seconds wait_receipt waits for a transaction to be mined by default."""
 
 _KEY = re.compile(r"(0x)?[0-9a-fA-F]{64}")
-
-
-class L1Error(NegativeResult):
-    """The L1 said no: a transaction reverted (`reason` is the contract's revert reason) or would."""
-
-    def __init__(self, message: str, reason: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason or message
-
-
-class L1Unavailable(L1Error):
-    """The L1 did not answer (connection refused, timeout, transaction not mined in time): a
-    caller may retry."""
 
 
 def require_web3() -> None:

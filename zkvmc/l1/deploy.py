@@ -1,4 +1,5 @@
-"""Deploy a rollup's contracts to an L1: its `Groth16Verifier` and a `RollupBridge` that uses it.
+"""Deploy a rollup's contracts to an L1: its verifier (`Groth16BatchVerifier`, the key's
+`Groth16Verifier` plus verifyBatch, zkvmc.evm.batch_verifier) and a `RollupBridge` that uses it.
 
 `deploy(folder, rpc, key)` reads the rollup folder (zkvmc.rollup.config: rollup.json and
 verification_key.json), generates both sources (zkvmc.evm), compiles them with solcjs
@@ -31,7 +32,9 @@ DEFAULT_FORCE_DELAY = 7200
 def rollup_sources(folder: str | os.PathLike[str]) -> tuple[RollupConfig, dict[str, str]]:
     """The rollup's configuration and its two Solidity sources (Verifier.sol, RollupBridge.sol)."""
     from zkvmc.artifacts.groth16_files import read_vk
-    from zkvmc.evm import UnsupportedKey, render_rollup_bridge, render_verifier
+    from zkvmc.evm import render_rollup_bridge, render_verifier
+    from zkvmc.errors import UnsupportedKey
+    from zkvmc.evm.batch_verifier import batch_verifier_contract
     from zkvmc.evm.rollup_bridge import n_public
     from zkvmc.rollup.config import read_config
 
@@ -43,7 +46,7 @@ def rollup_sources(folder: str | os.PathLike[str]) -> tuple[RollupConfig, dict[s
     if vk.circuit_digest and vk.circuit_digest != cfg.circuit_digest:
         raise ArtifactError(str(d.vk), "circuit_digest", "not the circuit rollup.json names")
     try:
-        verifier = render_verifier(vk, __version__)
+        verifier = render_verifier(vk, __version__) + batch_verifier_contract(vk)
     except UnsupportedKey as e:
         raise ArtifactError(str(d.vk), e.field, e.message) from None
     bridge = render_rollup_bridge(cfg.depth, cfg.batch, __version__, cfg.circuit_digest)
@@ -66,12 +69,14 @@ def check_fresh_state(folder: str | os.PathLike[str]) -> None:
 
 
 def compile_rollup(folder: str | os.PathLike[str]) -> tuple[RollupConfig, Contract, Contract]:
-    """(configuration, compiled Groth16Verifier, compiled RollupBridge) for a rollup folder."""
+    """(configuration, compiled verifier, compiled RollupBridge) for a rollup folder. The verifier
+    is the key's Groth16BatchVerifier: Groth16Verifier's verifyProof (commitBatch) and verifyBatch
+    (commitBatches)."""
     from zkvmc.l1.solc import compile_sources
 
     cfg, sources = rollup_sources(folder)
     contracts = compile_sources(sources)
-    return cfg, contracts["Groth16Verifier"], contracts["RollupBridge"]
+    return cfg, contracts["Groth16BatchVerifier"], contracts["RollupBridge"]
 
 
 def _deploy_one(sender: Sender, contract: Contract, *args: object) -> tuple[str, int]:

@@ -107,10 +107,25 @@ def start_anvil(port: int, *, block_time: float | None = None, accounts: int = l
     return proc
 
 
+def start_anvil_on_free_port(attempts: int = 5, **options: object) -> tuple[subprocess.Popen[bytes], str]:
+    """start_anvil on a port free right now, and its RPC URL; another free port if something takes
+    that one between the choice and anvil's bind (the port is only reserved once anvil listens)."""
+    for attempt in range(attempts):
+        port = free_port()
+        try:
+            return start_anvil(port, **options), rpc_url(port)  # type: ignore[arg-type]
+        except InputError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _wait_until_answering(proc: subprocess.Popen[bytes], port: int, timeout: float, log: IO[bytes]) -> None:
     """Poll the RPC until it answers; InputError with anvil's stderr if it exits or times out."""
     deadline = time.monotonic() + timeout
-    while not _answers(rpc_url(port)):
+    # An answer only counts while our anvil is alive: one that could not bind exits, and whatever
+    # answers on the port then is someone else's.
+    while not (_answers(rpc_url(port)) and proc.poll() is None):
         if proc.poll() is not None or time.monotonic() > deadline:
             log.seek(0)
             why = log.read().decode(errors="replace").strip()[-500:] or f"exit {proc.poll()}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation, localcontext
 
+from zkvmc.errors import InvalidValue
+
 UNITS = {"wei": 1, "gwei": 10**9, "ether": 10**18, "eth": 10**18}
 """Unit name -> wei."""
 
@@ -23,31 +25,31 @@ def parse_wei(text: str) -> int:
     it is malformed or not a whole number of wei."""
     m = _AMOUNT.fullmatch(text)
     if m is None:
-        raise ValueError(f"{text!r} is not an amount like 1ether, 0.5ether, 250gwei or 1000wei")
+        raise InvalidValue(f"{text!r} is not an amount like 1ether, 0.5ether, 250gwei or 1000wei")
     number, unit = m.group(1), m.group(2).lower() or "wei"
     if unit not in UNITS:
-        raise ValueError(f"unknown unit {m.group(2)!r} (use wei, gwei or ether)")
+        raise InvalidValue(f"unknown unit {m.group(2)!r} (use wei, gwei or ether)")
     if len(number) > 100:
-        raise ValueError("more than 100 digits")
+        raise InvalidValue("more than 100 digits")
     with localcontext() as ctx:
         ctx.prec = 200  # exact for every accepted input
         try:
             value = Decimal(number) * UNITS[unit]
         except InvalidOperation:
-            raise ValueError(f"{text!r} is not a number") from None
+            raise InvalidValue(f"{text!r} is not a number") from None
     if value != value.to_integral_value():
-        raise ValueError(f"{text} is not a whole number of wei")
+        raise InvalidValue(f"{text} is not a whole number of wei")
     return int(value)
 
 
 def check_deposit(wei: int) -> None:
     """ValueError unless wei is a deposit the bridge takes: nonzero, whole gwei, below 2^64 gwei."""
     if wei <= 0:
-        raise ValueError("a deposit must be more than 0")
+        raise InvalidValue("a deposit must be more than 0")
     if wei % GWEI:
-        raise ValueError(f"{wei} wei is not a whole number of gwei (the rollup counts in gwei)")
+        raise InvalidValue(f"{wei} wei is not a whole number of gwei (the rollup counts in gwei)")
     if wei // GWEI >= 2**64:
-        raise ValueError("a deposit must be below 2^64 gwei")
+        raise InvalidValue("a deposit must be below 2^64 gwei")
 
 
 def parse_deposit(text: str) -> int:

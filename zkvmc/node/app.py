@@ -28,11 +28,12 @@ from starlette.exceptions import HTTPException
 from zkvmc.errors import ArtifactError
 from zkvmc.field import R
 from zkvmc.node import schemas
-from zkvmc.node.config import MempoolFull, NodeUnavailable, maybe_crash
+from zkvmc.node.config import maybe_crash
+from zkvmc.errors import MempoolFull, NodeUnavailable
 from zkvmc.node.node import Node
 from zkvmc.node.store import is_user_kind
 from zkvmc.rollup.transactions import Tx, tx_from_json
-from zkvmc.rollup.validate import TxRejected
+from zkvmc.errors import TxRejected
 
 STATIC = Path(__file__).resolve().parent / "static"
 """The explorer page's files."""

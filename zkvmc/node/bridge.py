@@ -53,6 +53,13 @@ class Bridge(Protocol):
     def wait_commit(self, tx_hash: str) -> Commit:
         """Wait for a sent commit to be mined (raises if it reverted)."""
 
+    def send_commits(self, batches: Sequence[tuple[dict[str, Any], Sequence[int]]]) -> str:
+        """Send consecutive batches' (proof, public signals) in one commit (commitBatches); its
+        transaction hash (no wait)."""
+
+    def wait_commits(self, tx_hash: str) -> Sequence[Commit]:
+        """Every batch a sent commit (single or several) committed, in order, once mined."""
+
     def find_commit(self, batch: int) -> Commit | None:
         """The commit of a batch, if the bridge has one."""
 

@@ -8,19 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zkvmc.errors import InputError, NegativeResult
-
-
-class NodeRefused(NegativeResult):
-    """The node answered with an error: `status`, `code`, `reason`."""
-
-    def __init__(self, status: int, code: str, reason: str) -> None:
-        super().__init__(f"the node refused ({code}): {reason}")
-        self.status, self.code, self.reason = status, code, reason
-
-
-class NodeUnreachable(InputError):
-    """No usable answer from the node's URL."""
+from zkvmc.errors import NodeRefused, NodeUnreachable
 
 
 class NodeClient:

@@ -11,7 +11,7 @@ import os
 import signal
 from dataclasses import dataclass
 
-from zkvmc.errors import InputError, NegativeResult
+from zkvmc.errors import InputError
 
 CRASH_POINTS = ("after-ack", "while-proving", "after-l1-send")
 """Where a node may be told to kill itself: after an acknowledgement has been sent, while a batch
@@ -22,6 +22,10 @@ CRASH_ENV = "ZKVMC_NODE_CRASH"
 
 FAKE_L1_ENV = "ZKVMC_NODE_FAKE_L1"
 """The environment variable naming a fake bridge's JSON file to use instead of a chain (tests only)."""
+
+MAX_L1_BATCHES = 32
+"""Upper bound of NodeConfig.l1_max_batches: a commitBatches of 32 batches costs about 2.5M gas at
+B = 4 (~78k a batch after the first few, docs/l1.md), well inside a 30M-gas block."""
 
 MAX_BODY = 16 * 1024
 """Largest POST /txs body accepted (a signed transaction's JSON is about 700 bytes)."""
@@ -49,8 +53,14 @@ class NodeConfig:
     """Seconds between two checks for work by the L1 submitter when idle."""
     l1_retry: float = 2.0
     """Seconds before an L1 call that failed is tried again (doubling up to 60 s)."""
+    l1_max_batches: int = 4
+    """Most batches sent in one L1 transaction when several wait (the bridge's commitBatches, their
+    proofs checked by one pairing); 1: one commitBatch per batch."""
     crash_at: str | None = None
     """A crash-test hook (CRASH_POINTS), or None."""
+    scheduler: str | None = None
+    """Where batches are proven: None, local worker processes; "local", a Dask LocalCluster of
+    `provers` workers; tcp://host:port, a Dask scheduler's workers (zkvmc.cluster.session)."""
 
     def __post_init__(self) -> None:
         if self.batch is not None and self.batch < 1:
@@ -59,8 +69,13 @@ class NodeConfig:
             raise InputError(f"--max-wait must be 0 or more seconds, not {self.max_wait}")
         if self.provers < 1:
             raise InputError(f"--provers must be at least 1, not {self.provers}")
+        if not 1 <= self.l1_max_batches <= MAX_L1_BATCHES:
+            raise InputError(f"--l1-batches must be 1 .. {MAX_L1_BATCHES}, not {self.l1_max_batches}")
         if self.crash_at is not None and self.crash_at not in CRASH_POINTS:
             raise InputError(f"{CRASH_ENV}={self.crash_at!r}: expected one of {', '.join(CRASH_POINTS)}")
+        from zkvmc.cluster.session import check_scheduler
+
+        check_scheduler(self.scheduler)
 
     def threshold(self, slots: int) -> int:
         """Transactions per sealed batch for a rollup with `slots` slots (InputError if too many)."""
@@ -71,18 +86,6 @@ class NodeConfig:
     def in_flight(self) -> int:
         """Sealed, not yet committed batches allowed at once."""
         return self.max_in_flight or 2 * self.provers
-
-
-class MempoolFull(NegativeResult):
-    """The node holds max_mempool pending transactions already (HTTP 503)."""
-
-
-class NodeUnavailable(NegativeResult):
-    """The node could not record a transaction (its database failed); nothing was acknowledged."""
-
-
-class L1Mismatch(InputError):
-    """The bridge's state is not one this rollup folder can follow (another rollup, or lost data)."""
 
 
 def maybe_crash(point: str, crash_at: str | None) -> None:

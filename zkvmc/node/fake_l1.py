@@ -4,7 +4,10 @@ survives the node process (so a test can kill a node and restart it against the 
 It keeps what the node relies on: account indices assigned to new keys at deposit time, a deposit
 queue that batches must consume strictly in order, commits accepted only for the next batch
 number on the current root, mined at once (like anvil's automine), with a revert reason
-otherwise. It does not verify the Groth16 proof (the node verifies every proof it makes).
+otherwise; several consecutive batches in one transaction (send_commits, the bridge's
+commitBatches: all or none). It does not verify the Groth16 proof (the node verifies every
+proof it makes). `commit_transactions()` lists the batches of each commit transaction and `down`
+makes sends fail as an unreachable RPC would (tests of batches piling up for L1).
 The file form takes an exclusive lock (fcntl) around every call, so a test process and the node
 process can both use it. docs/node.md ("Testing hooks").
 """
@@ -31,11 +34,15 @@ class FakeRevert(RuntimeError):
     """A commit the fake bridge refused (what a reverted transaction is to the real client)."""
 
 
+class FakeUnavailable(RuntimeError):
+    """The fake bridge is `down`: what an unreachable RPC is to the real client (retried)."""
+
+
 def _fresh(root: int, last_batch: int, keys: dict[tuple[int, int], int]) -> dict[str, Any]:
     """A new chain's state: the bridge at (root, last_batch), these keys already registered."""
     return {"root": str(root), "last_batch": last_batch, "block": 1, "consumed": 0, "deposits": [],
             "commits": {}, "txs": {}, "keys": {f"{ax},{ay}": i for (ax, ay), i in keys.items()},
-            "next_index": max(keys.values(), default=0) + 1, "accepted": []}
+            "next_index": max(keys.values(), default=0) + 1, "accepted": [], "sent": []}
 
 
 class FakeBridge:
@@ -49,6 +56,8 @@ class FakeBridge:
     def __init__(self, root: int, last_batch: int = 0, keys: dict[tuple[int, int], int] | None = None,
                  path: str | os.PathLike[str] | None = None) -> None:
         self._lock = threading.Lock()
+        self.down = False
+        """While True, sends raise FakeUnavailable (this object only, not the file)."""
         self._path = None if path is None else Path(path)
         self._data = _fresh(root, last_batch, keys or {})
         if self._path is not None:
@@ -59,6 +68,7 @@ class FakeBridge:
         """A fake bridge kept in an existing file."""
         bridge = cls.__new__(cls)
         bridge._lock = threading.Lock()
+        bridge.down = False
         bridge._path = Path(path)
         bridge._data = {}
         with bridge._locked():
@@ -98,6 +108,11 @@ class FakeBridge:
         with self._locked() as d:
             return list(d["accepted"])
 
+    def commit_transactions(self) -> list[list[int]]:
+        """The batch numbers each commit transaction carried (accepted or reverted), in order."""
+        with self._locked() as d:
+            return [list(batches) for batches in d.get("sent", [])]
+
     def consumed(self) -> int:
         """Deposits consumed by committed batches."""
         with self._locked() as d:
@@ -122,17 +137,26 @@ class FakeBridge:
 
     def send_commit(self, proof_json: dict[str, Any], public: Sequence[int]) -> str:
         """Mine a commit at once (accepted, or recorded as reverted); its transaction hash."""
+        return self.send_commits([(proof_json, public)])
+
+    def send_commits(self, batches: Sequence[tuple[dict[str, Any], Sequence[int]]]) -> str:
+        """Mine a commit of consecutive batches at once: all accepted, or the transaction recorded
+        as reverted and nothing changed (commitBatches); its transaction hash."""
+        if self.down:
+            raise FakeUnavailable("the fake L1 is down")
+        publics = [[int(v) for v in public] for _, public in batches]
         with self._locked(write=True) as d:
-            tx = _hash("commit", len(d["txs"]), *public)
+            tx = _hash("commit", len(d["txs"]), *[v for p in publics for v in p])
             d["block"] += 1
-            reason = _check_commit(d, [int(v) for v in public])
+            trial = json.loads(json.dumps(d))
+            reason = "no batches" if not publics else next(
+                (r for r in (_apply_commit(trial, p, tx) for p in publics) if r is not None), None)
             if reason is None:
-                batch = int(public[-1])
-                d["root"], d["last_batch"] = str(public[0]), batch
-                d["consumed"] += _deposit_slots(public)
-                d["commits"][str(batch)] = {"tx": tx, "block": d["block"], "new_root": str(public[0])}
-                d["accepted"].append(batch)
-            d["txs"][tx] = {"batch": int(public[-1]), "block": d["block"], "reverted": reason}
+                d.update(trial)
+            numbers = [p[-1] if p else 0 for p in publics]
+            d.setdefault("sent", []).append(numbers)
+            d["txs"][tx] = {"batch": numbers[0] if numbers else 0, "batches": numbers, "block": d["block"],
+                            "reverted": reason}
             return tx
 
     def wait_commit(self, tx_hash: str) -> L1Commit:
@@ -145,6 +169,14 @@ class FakeBridge:
                 raise FakeRevert(f"commit of batch {sent['batch']} reverted: {sent['reverted']}")
             c = d["commits"][str(sent["batch"])]
             return L1Commit(sent["batch"], tx_hash, c["block"], int(c["new_root"]))
+
+    def wait_commits(self, tx_hash: str) -> list[L1Commit]:
+        """Every commit a sent transaction made, in batch order; FakeRevert as wait_commit."""
+        first = self.wait_commit(tx_hash)
+        with self._locked() as d:
+            numbers = d["txs"][tx_hash].get("batches", [first.batch])
+            found = [(n, d["commits"][str(n)]) for n in numbers]
+        return [L1Commit(n, tx_hash, c["block"], int(c["new_root"])) for n, c in found]
 
     def find_commit(self, batch: int) -> L1Commit | None:
         """The commit of a batch, if any."""
@@ -167,6 +199,18 @@ def _deposit(row: list[Any]) -> L1Deposit:
 def _deposit_slots(public: Sequence[int]) -> int:
     """How many slots of a batch are deposits (kind 1 in the low bits of s0)."""
     return sum(1 for s in range((len(public) - 3) // 3) if int(public[1 + 3 * s]) & 3 == 1)
+
+
+def _apply_commit(d: dict[str, Any], public: list[int], tx: str) -> str | None:
+    """Commit one batch onto the state d; why the bridge refuses it instead (d unchanged), or None."""
+    reason = _check_commit(d, public)
+    if reason is None:
+        batch = public[-1]
+        d["root"], d["last_batch"] = str(public[0]), batch
+        d["consumed"] += _deposit_slots(public)
+        d["commits"][str(batch)] = {"tx": tx, "block": d["block"], "new_root": str(public[0])}
+        d["accepted"].append(batch)
+    return reason
 
 
 def _check_commit(d: dict[str, Any], public: list[int]) -> str | None:

@@ -2,6 +2,9 @@
 
 The submitter sends locally committed batches to the bridge strictly in order: send_commit,
 record the transaction hash (status l1-sent), wait_commit, record the block (status committed).
+When several batches wait (L1 was slow or down, proofs came in together), up to
+NodeConfig.l1_max_batches of them go in one transaction (send_commits: the bridge's
+commitBatches, one pairing check for all their proofs); every one of them records that hash.
 Before sending batch n it asks the bridge whether n is committed already (a commit sent by a
 node that died before recording it): then it only records it, so no batch is committed twice.
 A failed call is retried with a growing delay, from the same check.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 from zkvmc.node import store
 from zkvmc.node.bridge import Bridge, Commit, deposit_amount
@@ -25,6 +29,9 @@ from zkvmc.rollup.state import StateManager
 from zkvmc.rollup.transactions import deposit
 
 log = logging.getLogger("zkvmc.node.l1")
+
+Waiting = tuple[int, dict[str, Any], list[int]]
+"""A locally committed batch waiting for L1: (number, proof.json object, public signals)."""
 
 MAX_RETRY = 60.0
 """Longest delay between two attempts of a failing L1 call, in seconds."""
@@ -132,22 +139,46 @@ class L1Submitter(_Loop):
         row = store.batch_row(conn, n)
         if row is not None and row.status == "l1-sent" and row.l1_tx:
             try:
-                self._done(state, n, self._bridge.wait_commit(row.l1_tx))
+                self._landed(state, row.l1_tx)
                 return True
             except Exception as e:  # noqa: BLE001 - reverted or lost: send again below
                 if _not_mined_yet(e):
                     raise
                 log.warning("the commit sent for batch %d did not land (%s): sending it again", n, e)
-        record = store.committed_record(conn, n)
-        if record is None:
-            raise RuntimeError(f"batch {n} has no committed record in state.db")
-        _, proof, public = record
-        tx = self._bridge.send_commit(proof, public)
+        waiting = self._waiting(state, n)
+        tx = self._send(waiting)
         maybe_crash("after-l1-send", self._config.crash_at)
-        store.record_l1_sent(conn, n, tx)
-        log.info("sent batch %d to L1: %s", n, tx)
-        self._done(state, n, self._bridge.wait_commit(tx))
+        for b, _, _ in waiting:
+            store.record_l1_sent(conn, b, tx)
+        log.info("sent batch%s %s to L1: %s", "es" if len(waiting) > 1 else "",
+                 "-".join(str(b) for b in sorted({n, waiting[-1][0]})), tx)
+        self._landed(state, tx)
         return True
+
+    def _waiting(self, state: StateManager, n: int) -> list[Waiting]:
+        """(batch, proof, public signals) of batch n and the locally committed batches after it, at
+        most l1_max_batches."""
+        last = min(state.last_batch(), n + self._config.l1_max_batches - 1)
+        found = []
+        for b in range(n, last + 1):
+            record = store.committed_record(state.connection, b)
+            if record is None:
+                if b == n:
+                    raise RuntimeError(f"batch {n} has no committed record in state.db")
+                break
+            found.append((b, record[1], record[2]))
+        return found
+
+    def _send(self, waiting: list[Waiting]) -> str:
+        """One commit transaction for the waiting batches: commitBatch for one, commitBatches for more."""
+        if len(waiting) == 1:
+            return self._bridge.send_commit(waiting[0][1], waiting[0][2])
+        return self._bridge.send_commits([(proof, public) for _, proof, public in waiting])
+
+    def _landed(self, state: StateManager, tx: str) -> None:
+        """Wait for a sent commit transaction; record every batch it committed."""
+        for commit in self._bridge.wait_commits(tx):
+            self._done(state, commit.batch, commit)
 
     def _done(self, state: StateManager, n: int, commit: Commit | None) -> None:
         """Record batch n as committed on L1 (with its transaction and block when known)."""
@@ -165,7 +196,7 @@ def _not_mined_yet(e: Exception) -> bool:
     if isinstance(e, TimeoutError):
         return True
     try:
-        from zkvmc.l1.chain import L1Unavailable
+        from zkvmc.errors import L1Unavailable
     except ImportError:
         return False
     return isinstance(e, L1Unavailable)

@@ -23,11 +23,12 @@ from typing import Any
 
 from zkvmc.node import queries, store
 from zkvmc.node.bridge import Bridge
-from zkvmc.node.config import L1Mismatch, NodeConfig
+from zkvmc.node.config import NodeConfig
+from zkvmc.errors import L1Mismatch
 from zkvmc.node.l1sync import DepositWatcher, L1Submitter
 from zkvmc.node.metrics import NodeMetrics
 from zkvmc.node.pipeline import Pipeline
-from zkvmc.node.prover import Prover, ProverPool
+from zkvmc.node.prover import Prover, make_prover
 from zkvmc.node.sequencer import Ack, Sequencer
 from zkvmc.rollup.batch import BatchProcessor
 from zkvmc.rollup.config import read_config
@@ -83,7 +84,7 @@ class Node:
         finally:
             p.close()
         if self._prover is None:
-            self._prover = ProverPool(self.config.provers, str(self.dir.root))
+            self._prover = make_prover(self.config.scheduler, self.config.provers, str(self.dir.root))
         self.reader = store.DbThread(path, "zkvmc-reader")
         self.submitter = L1Submitter(path, self.bridge, self.config, self.metrics, l1_last)
         self.pipeline = Pipeline(self.dir.root, self.threshold, self.config, self._prover, self.metrics,
@@ -115,8 +116,8 @@ class Node:
 
     def _release(self) -> None:
         """Close the reader and, if the node made it, the prover pool."""
-        if self._own_prover and isinstance(self._prover, ProverPool):
-            self._prover.close()
+        if self._own_prover and self._prover is not None:
+            self._prover.close()  # type: ignore[attr-defined] - make_prover's pools have close()
             self._prover = None
         self.reader.close()
 

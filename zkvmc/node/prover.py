@@ -4,6 +4,7 @@ sealed batches (BatchProcessor.prove: witness, Groth16 proof, verification again
 Workers are spawned (no fork of a threaded node), die with the node (Linux: PR_SET_PDEATHSIG),
 and keep one loaded processor per circuit digest, so one pool can serve several folders of the
 same rollup (the tests share one). A worker that dies breaks the pool; `restart` makes a new one.
+DaskProver (`zkvmc node --scheduler`) runs the same job on Dask distributed workers instead.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
@@ -121,3 +123,78 @@ class ProverPool:
                 proc.kill()
         for proc in processes:
             proc.join(timeout=5)
+
+
+def _warm(folder: str) -> int:
+    """A task that loads the folder's circuit and keys on the worker running it."""
+    _processor(folder)
+    return os.getpid()
+
+
+class DaskProver:
+    """The prover pool on Dask distributed (the `cluster` extra, zkvmc.cluster.session): batches go
+    to the workers of a scheduler (tcp://host:port) or of a LocalCluster of `workers` processes
+    ("local"). Workers keep one loaded processor per circuit digest, as ProverPool's do, so the
+    rollup folder must be at the same path on every worker. Dask gives the batch of a worker that
+    died to another worker, so restart() has nothing to replace."""
+
+    def __init__(self, scheduler: str, workers: int, folder: str | None = None) -> None:
+        from zkvmc.cluster.session import ClusterSession
+
+        self._session = ClusterSession(scheduler, workers)
+        self._live: set[Any] = set()
+        """Dask futures not yet settled (a dropped Dask future cancels its task)."""
+        self._lock = threading.Lock()
+        if folder is not None:
+            for addr in self._session.client.scheduler_info(n_workers=-1).get("workers", {}):
+                self._keep(self._session.client.submit(_warm, folder, workers=[addr], pure=False))
+
+    def describe(self) -> str:
+        """Where the batches go, for the node's start-up message."""
+        return self._session.describe()
+
+    def _keep(self, fut: Any) -> Any:
+        """Hold a Dask future until it is done (its callbacks run in Dask's callback thread)."""
+        with self._lock:
+            self._live.add(fut)
+        fut.add_done_callback(self._forget)
+        return fut
+
+    def _forget(self, fut: Any) -> None:
+        with self._lock:
+            self._live.discard(fut)
+
+    def submit(self, folder: str, sealed: SealedBatch) -> Future[tuple[dict[str, Any], float]]:
+        """Prove a sealed batch of the rollup in folder on the cluster."""
+        out: Future[tuple[dict[str, Any], float]] = Future()
+        out.set_running_or_notify_cancel()  # the cluster's task, not this future, can be cancelled
+        key = f"zkvmc-batch-{sealed.number}-{os.urandom(4).hex()}"
+        fut = self._keep(self._session.client.submit(prove_job, folder, sealed, key=key, pure=False, retries=1))
+        fut.add_done_callback(lambda f: _settle(f, out))
+        return out
+
+    def restart(self) -> None:
+        """Nothing to do: Dask replaces dead workers and reschedules their tasks itself."""
+
+    def close(self) -> None:
+        """Release the tasks and close the client (and the LocalCluster, if it made one)."""
+        with self._lock:
+            live, self._live = list(self._live), set()
+        for fut in live:
+            fut.cancel()
+        self._session.close()
+
+
+def _settle(src: Any, dst: Future[Any]) -> None:
+    """Copy a finished Dask future's result or error into a concurrent.futures.Future."""
+    try:
+        dst.set_result(src.result())
+    except BaseException as e:  # noqa: BLE001 - handed to the pipeline, which counts and retries
+        dst.set_exception(e)
+
+
+def make_prover(scheduler: str | None, workers: int, folder: str | None) -> ProverPool | DaskProver:
+    """The node's prover: local processes (scheduler None), or Dask ("local" or tcp://host:port)."""
+    if scheduler is None:
+        return ProverPool(workers, folder)
+    return DaskProver(scheduler, workers, folder)

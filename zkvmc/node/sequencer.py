@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zkvmc.node import store
-from zkvmc.node.config import MempoolFull, NodeUnavailable
+from zkvmc.errors import MempoolFull, NodeUnavailable
 from zkvmc.rollup.accounts import Account
 from zkvmc.rollup.state import StateManager, StateOverlay
 from zkvmc.rollup.transactions import SIGNED_KINDS, Kind, Tx, tx_hash
-from zkvmc.rollup.validate import TxRejected, apply_tx
+from zkvmc.rollup.validate import apply_tx
+from zkvmc.errors import TxRejected
 
 log = logging.getLogger("zkvmc.node.sequencer")
 

@@ -22,6 +22,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from zkvmc.errors import ApiMisuse, InvalidValue
 from zkvmc.field import R
 from zkvmc.r1cs.optimise import constraint_key
 from zkvmc.r1cs.system import LC, R1CS, Constraint, is_satisfied
@@ -315,7 +316,7 @@ class _Search:
         """fixed, when given, replaces the default held wires (0, the public inputs, hold)."""
         self.base = list(w_valid)
         if not is_satisfied(r1cs, self.base):
-            raise ValueError("the determinism check needs an assignment that satisfies the system")
+            raise ApiMisuse("the determinism check needs an assignment that satisfies the system")
         self.r1cs, self.trials, self.rng = r1cs, trials, random.Random(seed)
         self.fixed = ({0, *range(r1cs.n_outputs + 1, r1cs.n_public + 1), *hold} if fixed is None
                       else {0, *fixed})
@@ -329,7 +330,7 @@ class _Search:
     def check_wires(self, wires: list[int] | range) -> None:
         """Reject wire indices outside the system."""
         if any(not 0 <= v < self.r1cs.n_wires for v in wires):
-            raise ValueError(f"wires to check must be in [0, {self.r1cs.n_wires})")
+            raise InvalidValue(f"wires to check must be in [0, {self.r1cs.n_wires})")
 
     def alternative(self, v: int) -> dict[int, int] | None:
         """The changed wires of a second satisfying assignment in which v differs, or None."""

@@ -1,7 +1,7 @@
 """The R1CS optimiser: an R1CS and a level (0, 1, 2) -> a smaller equivalent R1CS (OptResult).
 
 The idea is circom's constraint simplification (circom docs, "--O0/--O1/--O2"; design notes
-compiler-notes.md, "Optimiser"): a *linear* constraint (A or B a constant) says
+docs/compiler.md, "Optimiser"): a *linear* constraint (A or B a constant) says
 k·<B, w> - <C, w> = 0, so it determines any one of its private wires x as an LC of the other
 wires; x is substituted everywhere and the constraint dropped. Level 1 only does this for the
 simple forms x = c and x = k·y + c; level 2 for every linear constraint, to a fixed point. Both
@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
+from zkvmc.errors import InvalidValue
 from zkvmc.field import R
 from zkvmc.r1cs.optimise_types import OptResult
 from zkvmc.r1cs.system import LC, R1CS, Constraint, make_lc
@@ -60,7 +61,7 @@ class _Work:
         for k in range(len(self.sides)):
             for w in self.wires(k):
                 if not 0 < w < r1cs.n_wires:
-                    raise ValueError(f"constraint {k} uses wire {w}, outside [0, {r1cs.n_wires})")
+                    raise InvalidValue(f"constraint {k} uses wire {w}, outside [0, {r1cs.n_wires})")
                 self.occ[w].add(k)
 
     def wires(self, k: int) -> set[int]:
@@ -225,7 +226,7 @@ def optimise_traced(r1cs: R1CS, level: int, fill_limit: int | None = FILL_LIMIT,
     keeps the main component's inputs, so a witness for a tape the VM rejects stays unsatisfied).
     """
     if level not in LEVELS:
-        raise ValueError(f"optimisation level must be one of {LEVELS}, got {level}")
+        raise InvalidValue(f"optimisation level must be one of {LEVELS}, got {level}")
     if level == 0:
         ident = OptResult(r1cs, tuple(range(r1cs.n_wires)), tuple(range(len(r1cs.constraints))))
         return ident, ()

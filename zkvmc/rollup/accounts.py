@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zkvmc.errors import ArtifactError
+from zkvmc.errors import ArtifactError, InvalidValue
 from zkvmc.field import R, U64
 from zkvmc.hash.poseidon import poseidon
 
@@ -21,7 +21,7 @@ FIELDS = ("ax", "ay", "balance", "nonce")
 def _check_int(value: object, name: str, bound: int, bound_text: str) -> None:
     """ValueError unless value is an int (not a bool) in [0, bound)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < bound:
-        raise ValueError(f"account {name} must be an integer in [0, {bound_text}), got {value!r}")
+        raise InvalidValue(f"account {name} must be an integer in [0, {bound_text}), got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Account:
         _check_int(self.balance, "balance", U64, "2^64")
         _check_int(self.nonce, "nonce", U64, "2^64")
         if self.ax == 0 and self.ay == 0 and (self.balance or self.nonce):
-            raise ValueError("an account without a key (ax = ay = 0) must have balance 0 and nonce 0")
+            raise InvalidValue("an account without a key (ax = ay = 0) must have balance 0 and nonce 0")
 
     @property
     def is_empty(self) -> bool:
@@ -68,11 +68,11 @@ EMPTY = Account(0, 0, 0, 0)
 def _parse_decimal(value: object) -> int:
     """A non-negative integer from a decimal string (or a JSON integer); ValueError otherwise."""
     if isinstance(value, bool):
-        raise ValueError("expected a decimal string, got a boolean")
+        raise InvalidValue("expected a decimal string, got a boolean")
     if isinstance(value, int):
         return value
     if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-        raise ValueError(f"expected a decimal string, got {value!r}")
+        raise InvalidValue(f"expected a decimal string, got {value!r}")
     return int(value)
 
 

@@ -1,7 +1,7 @@
 """The batch processor: transactions and the current root -> the new root and a verified proof.
 
 `BatchProcessor.process_batch(txs, old_root)` runs the roles of the design note in order
-(../shared/design/rollup.md):
+(docs/rollup.md, "From Python"):
 
 1. the checks (zkvmc.rollup.validate): every transaction against the state as the batch
    leaves it, each refused one a TxRejected naming the slot and the reason;
@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from zkvmc.artifacts.inputs import Inputs
 from zkvmc.artifacts.io import canonical_json, write_json
-from zkvmc.errors import InputError, InternalError, NegativeResult
+from zkvmc.errors import InputError, InternalError, StaleRoot
 from zkvmc.rollup.config import RollupConfig, RollupDir, read_config
 from zkvmc.rollup.state import StateChanges, StateManager, StateOverlay
 from zkvmc.rollup.transactions import Tx, noop, public_data, to_json, tx_from_json
-from zkvmc.rollup.validate import TxRejected, apply_tx, slot_tape
+from zkvmc.rollup.validate import apply_tx, slot_tape
+from zkvmc.errors import TxRejected
 
 if TYPE_CHECKING:
     from zkvmc.asm.program import Program
@@ -45,10 +46,6 @@ _BATCH_TABLE = (
     " new_root TEXT NOT NULL, txs TEXT NOT NULL, proof TEXT NOT NULL, public TEXT NOT NULL,"
     " proof_id TEXT NOT NULL, created REAL NOT NULL)"
 )
-
-
-class StaleRoot(NegativeResult):
-    """A batch was asked for against a root that is not the current one (exit 1)."""
 
 
 @dataclass(frozen=True)

@@ -128,9 +128,11 @@ def read_config(folder: str | os.PathLike[str]) -> tuple[RollupConfig, RollupDir
 
 def init_rollup(folder: str | os.PathLike[str], depth: int, batch: int, chain_id: int,
                 rng: random.Random, program: Path = PROGRAM, backend: Backend | None = None,
-                jobs: int | None = None, insecure: bool = False) -> RollupConfig:
+                jobs: int | None = None, insecure: bool = False, ptau: str | None = None) -> RollupConfig:
     """Compile the program for this configuration, run the setup, create the empty state.
-    insecure: rng was seeded (--insecure-seed): the keys are marked "insecure": true."""
+    insecure: rng was seeded (--insecure-seed): the keys are marked "insecure": true.
+    ptau: the keys come from a phase-2 ceremony on this powers of tau instead (its first
+    contribution is written to ceremony_0001.zkey.json for others to continue; docs/ceremony.md)."""
     from zkvmc.artifacts.circuit_file import circuit_digest, write_circuit
     from zkvmc.artifacts.groth16_files import write_keys
     from zkvmc.asm import assemble_file
@@ -149,8 +151,13 @@ def init_rollup(folder: str | os.PathLike[str], depth: int, batch: int, chain_id
     digest = circuit_digest(circuit)
     shutil.copyfile(program, d.program)
     write_circuit(str(d.circuit), circuit)
-    pk, vk = setup(circuit.r1cs, rng, digest, None, backend, jobs if jobs is not None else default_jobs())
-    write_keys(str(d.pk), pk, str(d.vk), vk, insecure=insecure)
+    if ptau is not None:
+        from zkvmc.ceremony.pipeline import ceremony_keys
+
+        pk, vk = ceremony_keys(circuit.r1cs, digest, ptau, str(d.root / "ceremony_0001.zkey.json"))
+    else:
+        pk, vk = setup(circuit.r1cs, rng, digest, None, backend, jobs if jobs is not None else default_jobs())
+    write_keys(str(d.pk), pk, str(d.vk), vk, insecure=insecure and ptau is None)
     StateManager.create(d.state, depth).close()
     cfg = RollupConfig(depth, batch, chain_id, digest)
     write_json(str(d.config), config_to_json(cfg))

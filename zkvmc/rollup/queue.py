@@ -13,7 +13,8 @@ import sqlite3
 
 from zkvmc.rollup.state import StateManager
 from zkvmc.rollup.transactions import Kind, Tx, to_json, tx_from_json
-from zkvmc.rollup.validate import TxRejected, apply_tx
+from zkvmc.rollup.validate import apply_tx
+from zkvmc.errors import TxRejected
 
 _TABLE = ("CREATE TABLE IF NOT EXISTS deposit_queue(id INTEGER PRIMARY KEY AUTOINCREMENT,"
           " tx TEXT NOT NULL, batch INTEGER)")

@@ -12,16 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zkvmc.errors import NegativeResult
-from zkvmc.rollup.batch import BatchProcessor, StaleRoot
+from zkvmc.errors import StaleContext
+from zkvmc.rollup.batch import BatchProcessor
 from zkvmc.rollup.transactions import decode
 
 if TYPE_CHECKING:
     from zkvmc.groth16 import Proof
-
-
-class StaleContext(StaleRoot):
-    """The context's root or previous proof is not the rollup's current one (exit 1)."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from zkvmc.errors import ArtifactError
+from zkvmc.errors import ApiMisuse, ArtifactError, InvalidValue
 from zkvmc.rollup.accounts import EMPTY, Account
 from zkvmc.rollup.tree import (
     MerkleProof,
@@ -262,7 +262,7 @@ class StateManager:
         """The root after the given batch; ValueError if there is no such batch."""
         row = self._conn.execute("SELECT root FROM roots WHERE batch = ?", (batch,)).fetchone()
         if row is None:
-            raise ValueError(f"no batch {batch} in {self._path} (last is {self.last_batch()})")
+            raise InvalidValue(f"no batch {batch} in {self._path} (last is {self.last_batch()})")
         return int(row[0])
 
     def recompute_root(self) -> int:
@@ -283,9 +283,9 @@ class StateManager:
         already. `extra` must not commit or roll back; if it raises, nothing is written.
         """
         if overlay.manager is not self:
-            raise ValueError("the overlay was made by another StateManager")
+            raise ApiMisuse("the overlay was made by another StateManager")
         if overlay.committed:
-            raise ValueError("the overlay was committed already; make a new one")
+            raise ApiMisuse("the overlay was committed already; make a new one")
         root = self.commit_changes(overlay.changes(), batch, extra)
         overlay._committed = True  # the manager that made the overlay marks it spent
         return root
@@ -307,10 +307,10 @@ class StateManager:
         """Inside the commit transaction: the batch number follows the last and the base is current."""
         last = self.last_batch()
         if isinstance(batch, bool) or not isinstance(batch, int) or batch != last + 1:
-            raise ValueError(f"batch number {batch!r} does not follow the last committed batch {last}")
+            raise ApiMisuse(f"batch number {batch!r} does not follow the last committed batch {last}")
         current = self.root()
         if current != base_root:
-            raise ValueError(f"stale overlay: built on root {base_root}, the committed root is now {current}")
+            raise ApiMisuse(f"stale overlay: built on root {base_root}, the committed root is now {current}")
 
     def _write_changes(self, changes: StateChanges) -> None:
         """Upsert or delete the changed accounts and nodes (inside the commit transaction)."""
@@ -397,7 +397,7 @@ class StateOverlay:
         if not isinstance(account, Account):
             raise TypeError(f"expected an Account, got {type(account).__name__}")
         if self.committed:
-            raise ValueError("the overlay was committed already; make a new one")
+            raise ApiMisuse("the overlay was committed already; make a new one")
         node = account.leaf()
         siblings = self._nodes_at(sibling_keys(idx, self._depth))
         self._accounts[idx] = account

@@ -24,7 +24,7 @@ from enum import IntEnum
 from typing import Any
 
 from zkvmc.crypto.eddsa import Signature, sign_poseidon
-from zkvmc.errors import ArtifactError, InputError
+from zkvmc.errors import ApiMisuse, ArtifactError, InvalidValue, TxDecodeError
 from zkvmc.field import R
 from zkvmc.hash.poseidon import poseidon
 
@@ -76,7 +76,7 @@ _JSON_FIELDS = ("kind", "from", "to", "amount", "nonce", "d1", "d2")
 def _check_element(value: object, name: str) -> int:
     """value if it is an int (not a bool) in [0, r), else ValueError naming the field."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < R:
-        raise ValueError(f"transaction field {name} must be a field element in [0, r), got {value!r}")
+        raise InvalidValue(f"transaction field {name} must be a field element in [0, r), got {value!r}")
     return value
 
 
@@ -118,14 +118,14 @@ class Tx:
 def _check_signature(sig: object) -> None:
     """ValueError unless sig is a Signature with tape-representable values and R8 != (0, 0)."""
     if not isinstance(sig, Signature):
-        raise ValueError(f"a transaction's signature must be a Signature, got {type(sig).__name__}")
+        raise InvalidValue(f"a transaction's signature must be a Signature, got {type(sig).__name__}")
     if not (isinstance(sig.r8, tuple) and len(sig.r8) == 2):
-        raise ValueError("a signature's R8 must be a pair (x, y)")
+        raise InvalidValue("a signature's R8 must be a pair (x, y)")
     _check_element(sig.s, "S")
     _check_element(sig.r8[0], "R8x")
     _check_element(sig.r8[1], "R8y")
     if sig.r8 == (0, 0):
-        raise ValueError("R8 = (0, 0) is not a curve point: it encodes the absence of a signature")
+        raise InvalidValue("R8 = (0, 0) is not a curve point: it encodes the absence of a signature")
 
 
 # ---- constructors ----------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def message(tx: Tx, chain_id: int) -> int:
 def signed(tx: Tx, prv: bytes, chain_id: int) -> Tx:
     """tx signed by the 32-byte private key prv for the given chain (a transfer or withdrawal)."""
     if tx.kind not in SIGNED_KINDS:
-        raise ValueError(f"only transfers and withdrawals are signed, not kind {int(tx.kind)}")
+        raise ApiMisuse(f"only transfers and withdrawals are signed, not kind {int(tx.kind)}")
     return dataclasses.replace(tx, sig=sign_poseidon(prv, message(tx, chain_id)))
 
 
@@ -186,15 +186,6 @@ def public_data(tx: Tx) -> tuple[int, int, int]:
 def encode(tx: Tx) -> bytes:
     """The tape's 10 words, 32 bytes big-endian each (320 bytes)."""
     return b"".join(v.to_bytes(WORD_BYTES, "big") for v in tape(tx))
-
-
-class TxDecodeError(InputError):
-    """Bytes that are not an encoded transaction; `word` names the offending word ("" for the length)."""
-
-    def __init__(self, word: str, message: str) -> None:
-        super().__init__(f"transaction data: {word}: {message}" if word else f"transaction data: {message}")
-        self.word = word
-        self.message = message
 
 
 def decode(data: bytes) -> Tx:
@@ -235,7 +226,7 @@ def tx_hash(tx: Tx) -> str:
 def to_json(tx: Tx) -> dict[str, Any]:
     """The JSON object (format "zkvmc-rollup-tx", version 1, decimal strings, kind by name)."""
     if tx.kind not in KIND_NAMES:
-        raise ValueError(f"kind {int(tx.kind)} has no JSON name")
+        raise ApiMisuse(f"kind {int(tx.kind)} has no JSON name")
     obj: dict[str, Any] = {"format": TX_FORMAT, "version": TX_VERSION, "kind": KIND_NAMES[Kind(tx.kind)]}
     obj.update((name, str(value)) for name, value in zip(_JSON_FIELDS[1:], tx.fields()[1:]))
     if tx.sig is not None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from zkvmc.errors import InvalidValue
 from zkvmc.field import R
 from zkvmc.hash.poseidon import poseidon2
 
@@ -33,21 +34,21 @@ NodeKey = tuple[int, int]
 def check_depth(depth: int) -> int:
     """depth itself if MIN_DEPTH <= depth <= MAX_DEPTH, else ValueError."""
     if isinstance(depth, bool) or not isinstance(depth, int) or not MIN_DEPTH <= depth <= MAX_DEPTH:
-        raise ValueError(f"tree depth must be an integer from {MIN_DEPTH} to {MAX_DEPTH}, got {depth!r}")
+        raise InvalidValue(f"tree depth must be an integer from {MIN_DEPTH} to {MAX_DEPTH}, got {depth!r}")
     return depth
 
 
 def check_index(index: int, depth: int) -> int:
     """index itself if 0 <= index < 2^depth, else ValueError."""
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 1 << depth:
-        raise ValueError(f"account index must be an integer from 0 to 2^{depth} - 1, got {index!r}")
+        raise InvalidValue(f"account index must be an integer from 0 to 2^{depth} - 1, got {index!r}")
     return index
 
 
 def check_element(value: int, what: str) -> int:
     """value itself if it is a field element in [0, r), else ValueError naming `what`."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < R:
-        raise ValueError(f"{what} must be a field element in [0, r), got {value!r}")
+        raise InvalidValue(f"{what} must be a field element in [0, r), got {value!r}")
     return value
 
 

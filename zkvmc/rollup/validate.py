@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zkvmc.crypto.eddsa import signature_fault
-from zkvmc.errors import NegativeResult
+from zkvmc.errors import TxRejected
 from zkvmc.field import U64
 from zkvmc.rollup.accounts import Account
 from zkvmc.rollup.state import StateOverlay, StateView
@@ -30,16 +30,6 @@ CODES = (
 )
 """Every rejection code, in the order check_tx first tries them (deposit-key is tried twice: a
 deposit key with Ax = 0 among the fields, a key that differs from the receiver's with the receiver)."""
-
-
-class TxRejected(NegativeResult):
-    """A well-formed transaction that does not apply to the state: `code` (one of CODES) and
-    `reason` (a sentence)."""
-
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(f"transaction rejected ({code}): {reason}")
-        self.code = code
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The zkVM interpreter: a Program and its input tapes give a Run (outputs, steps, fault, trace).
 
-Spec: ../shared/spec/zkvm-asm.md ("Machine", "Instructions", "Directives"). Each instruction is
-compiled once (by its builder in zkvmc.vm.semantics, where every instruction's meaning is
+Spec: docs/language.md ("Machine", "Instructions", "Directives", "VM decisions"). Each
+instruction is compiled once (by its builder in zkvmc.vm.semantics, where every instruction's meaning is
 tabulated) into a closure `step() -> next pc` over the machine state, so the main loop is one
 list index and one call per step. This module adds what is not one instruction's meaning: the
 `.bound` bookkeeping, the step limit and the end-of-run rules. A fault inside a step raises semantics.Trap, which run() turns into a Fault: program behaviour
@@ -19,10 +19,10 @@ Choices where the spec is silent (docs repeat them):
 
 from __future__ import annotations
 
-from zkvmc.artifacts.inputs import Inputs
+from zkvmc.asm.machine import MEM_SIZE, Inputs
 from zkvmc.asm.program import Instr, Program, Target
 from zkvmc.field import R
-from zkvmc.vm.semantics import DEST_OPS, JUMPS, MEM_SIZE, State, Step, Trap, builder_for
+from zkvmc.vm.semantics import DEST_OPS, JUMPS, State, Step, Trap, builder_for
 from zkvmc.vm.types import Fault, Run, TraceStep
 
 

@@ -1,6 +1,6 @@
 """The meaning of every zkVM instruction, as tables a reader can check line by line.
 
-Spec: ../shared/spec/zkvm-asm.md, "Instructions". Two layers:
+Spec: docs/language.md, "Instructions". Two layers:
 - VALUE_OPS / UNARY_OPS / CHECK_OPS: pure functions on operand values (field elements in
   [0, r)) giving the result, or raising Trap with the fault reason.
 - MACHINE_OPS: builders for the instructions that touch memory, control flow or the tapes.
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from zkvmc.artifacts.inputs import Inputs
+from zkvmc.asm.machine import MAX_CALL_DEPTH, MEM_SIZE, N_REGS, Inputs
 from zkvmc.asm.program import Imm, Instr, Mem, Program, Reg, Target
+from zkvmc.errors import MalformedProgram
 from zkvmc.field import R, U64
 
 
@@ -129,12 +130,6 @@ CHECK_OPS: dict[str, Callable[[int, int], None]] = {
 
 # ================================================================ machine state and instructions
 
-MEM_SIZE = 65536
-"""Memory cells: addresses 0..65535."""
-
-MAX_CALL_DEPTH = 64
-"""Return addresses the call stack holds; one more `call` faults."""
-
 Step = Callable[[], int]
 """A compiled instruction: does its work, gives the next pc (or raises Trap)."""
 
@@ -151,7 +146,7 @@ class State:
     def __init__(self, program: Program, inputs: Inputs) -> None:
         self.program = program
         self.inputs = inputs
-        self.regs = [0] * 16
+        self.regs = [0] * N_REGS
         self.mem = [0] * MEM_SIZE
         self.pub_pos = 0
         self.priv_pos = 0
@@ -163,16 +158,12 @@ class State:
         self.end = len(program.instrs)
 
 
-class MalformedProgram(ValueError):
-    """A Program the assembler should never have produced (an internal error, not a fault)."""
-
-
 # ---------------------------------------------------------------- operand helpers
 
 def _reg(ins: Instr, i: int) -> int:
     """The register number of operand i, which must be a register."""
     arg = ins.args[i] if i < len(ins.args) else None
-    if not isinstance(arg, Reg) or not 0 <= arg.n < 16:
+    if not isinstance(arg, Reg) or not 0 <= arg.n < N_REGS:
         raise MalformedProgram(f"line {ins.line}: {ins.op}: operand {i + 1} must be a register")
     return arg.n
 

@@ -84,23 +84,38 @@ def idle(health: dict[str, Any], last: int) -> bool:
 
 
 class DelayedProver:
-    """A prover that holds chosen batches' proofs back: `hold[n]` seconds (None: for ever)."""
+    """A prover that holds chosen batches' proofs back: `hold[n]` seconds (None: for ever); with
+    `after[n] = m`, those seconds count from when batch m's proof is out (an order, whatever the
+    machine's load)."""
 
-    def __init__(self, pool: ProverPool, hold: dict[int, float | None]) -> None:
+    def __init__(self, pool: ProverPool, hold: dict[int, float | None], after: dict[int, int] | None = None) -> None:
         self._pool = pool
         self._hold = hold
+        self._after = after or {}
+        self._out: dict[int, threading.Event] = {}
         self.submitted: list[int] = []
 
+    def _released(self, n: int) -> threading.Event:
+        return self._out.setdefault(n, threading.Event())
+
     def submit(self, folder: str, sealed: SealedBatch) -> Future[tuple[dict[str, Any], float]]:
-        self.submitted.append(sealed.number)
-        if sealed.number not in self._hold:
-            return self._pool.submit(folder, sealed)
-        delay = self._hold[sealed.number]
+        n = sealed.number
+        self.submitted.append(n)
         out: Future[tuple[dict[str, Any], float]] = Future()
-        if delay is None:
+        out.add_done_callback(lambda _: self._released(n).set())
+        if n in self._hold and self._hold[n] is None:
             return out
         inner = self._pool.submit(folder, sealed)
-        inner.add_done_callback(lambda f: threading.Timer(delay, lambda: _copy(f, out)).start())
+        delay = self._hold.get(n) or 0.0
+        wait = self._released(self._after[n]) if n in self._after else None
+
+        def deliver(f: Future[tuple[dict[str, Any], float]]) -> None:
+            if wait is not None:
+                wait.wait()
+            time.sleep(delay)
+            _copy(f, out)
+
+        inner.add_done_callback(lambda f: threading.Thread(target=deliver, args=(f,), daemon=True).start())
         return out
 
     def restart(self) -> None:
