@@ -242,15 +242,25 @@ input is refused before anything recursive (json.dumps for digests) can overflow
 
 _STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_NOT_BRACKETS_OR_QUOTES = bytes(b for b in range(256) if b not in b'[]{}"')
+
+
+def brackets_outside_strings(raw: bytes) -> bytes:
+    """The `[]{}` bytes of JSON text raw that are not inside strings, in order."""
+    if b"\\" in raw:
+        return _STRINGS.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    # Every '"' delimits a string: keep only quotes and brackets (in C, ~10x faster on a circuit
+    # file than splitting the whole text), drop each adjacent '""' (an empty string, or two
+    # strings merged: no bracket changes sides), then the outside is every other piece.
+    kept = raw.translate(None, _NOT_BRACKETS_OR_QUOTES).replace(b'""', b"")
+    return b"".join(kept.split(b'"')[::2])
 
 
 def _too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether JSON text raw nests arrays/objects deeper than limit (brackets inside strings
     ignored). Each pass of removing empty `[]`/`{}` pairs peels one level, all in C; only when
     something survives `limit` passes (too deep, or unbalanced) is the depth counted exactly."""
-    # Without backslashes every '"' delimits a string: the text outside them is every other piece.
-    outside = b"".join(raw.split(b'"')[::2]) if b"\\" not in raw else _STRINGS.sub(b"", raw)
-    b = outside.translate(None, _NOT_BRACKETS)
+    b = brackets_outside_strings(raw)
     rest = b
     for _ in range(limit):
         if not rest:

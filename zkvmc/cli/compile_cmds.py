@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit, write_circuit
+from zkvmc.artifacts.circuit_file import circuit_digest, read_circuit, read_circuit_and_digest, write_circuit
 from zkvmc.artifacts.inputs import read_inputs
 from zkvmc.artifacts.witness_file import Witness, write_witness
 from zkvmc.asm import parse_defines
@@ -121,12 +121,12 @@ def witness_cmd(circuit: str, input_path: str, output: str, as_json: bool) -> No
     """Compute the witness of a circuit from an inputs file (exit 1 if unsatisfiable)."""
     from zkvmc.witness import solve
 
-    c = read_circuit(circuit)
+    c, digest = read_circuit_and_digest(circuit)  # reading verified the digest: no second hash
     if not c.steps and c.r1cs.n_wires > 1:
         raise InputError(f"{circuit}: this circuit has no witness program (imported from a .r1cs without "
                          f"zkvmc's metadata); import its witness instead: zkvmc import wtns FILE.wtns -c {circuit}")
     w = solve(c, read_inputs(input_path))
-    write_witness(output, Witness(w, circuit_digest(c)))
+    write_witness(output, Witness(w, digest))
     outputs = w[1 : 1 + c.r1cs.n_outputs]
     if as_json:
         out(json.dumps({"outputs": [str(v) for v in outputs], "public": [str(v) for v in w[1 : 1 + c.r1cs.n_public]]}))

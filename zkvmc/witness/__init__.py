@@ -7,14 +7,10 @@ first one that fails.
 
 from __future__ import annotations
 
-from zkvmc.artifacts.inputs import Inputs
+from zkvmc.asm.machine import Inputs
 from zkvmc.compiler.circuit import Circuit
-from zkvmc.errors import NegativeResult
+from zkvmc.errors import Unsatisfied
 from zkvmc.r1cs.system import eval_lc, first_unsatisfied
-
-
-class Unsatisfied(NegativeResult):
-    """The inputs give no satisfying assignment: the VM would fault (exit 1)."""
 
 
 def check_counts(circuit: Circuit, inputs: Inputs) -> None:

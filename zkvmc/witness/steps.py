@@ -80,17 +80,19 @@ def check_step(step: Step) -> str | None:
 
 def _eval(lc: LC, s: list[int]) -> int:
     """<lc, s> mod r."""
-    return sum(c * s[i] for i, c in lc) % R
+    if len(lc) == 1:  # most args are one signal: no generator (every s[i] is already < r)
+        ((i, c),) = lc
+        return s[i] if c == 1 else c * s[i] % R
+    return sum([c * s[i] for i, c in lc]) % R
 
 
 def signals_used(steps: Sequence[Step], wire_map: Sequence[int], n_signals: int) -> int:
     """How many signals a solver must hold: one past the highest signal the steps or the wire map
     touch (at most n_signals). A file may declare far more signals than it uses; allocating only
     these keeps a tiny file with a huge n_signals from exhausting memory."""
-    hi = max(wire_map, default=0)
-    for st in steps:
-        hi = max(hi, max(st.outs, default=0), *(w for a in st.args for w, _ in a))
-    return min(n_signals, hi + 1)
+    outs = [w for st in steps for w in st.outs]
+    args = [w for st in steps for a in st.args for w, _ in a]
+    return min(n_signals, max(max(wire_map, default=0), max(outs, default=0), max(args, default=0)) + 1)
 
 
 def run_steps(steps: Sequence[Step], n_signals: int, public: tuple[int, ...],
@@ -99,8 +101,9 @@ def run_steps(steps: Sequence[Step], n_signals: int, public: tuple[int, ...],
     s = [0] * n_signals
     s[0] = 1
     tapes = (tuple(public), tuple(private))
+    kinds = STEP_KINDS
     for step in steps:
-        vals = STEP_KINDS[step.op]([_eval(a, s) for a in step.args], step.params, tapes)
+        vals = kinds[step.op]([_eval(a, s) for a in step.args], step.params, tapes)
         for o, v in zip(step.outs, vals):
             s[o] = v
     return s
