@@ -60,6 +60,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rollup import parse_configs  # noqa: E402 - bench/rollup.py's DEPTHxBATCH parser (bench/ is sys.path[0])
+
 GWEI = 10**9
 DEPOSIT_GWEI = 10**6
 """Each funded account's deposit (gwei): far more than the load spends."""
@@ -67,14 +69,6 @@ DEPOSIT_GWEI = 10**6
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def parse_configs(text: str) -> list[tuple[int, int]]:
-    out = []
-    for item in filter(None, (s.strip() for s in text.split(","))):
-        d, b = item.lower().split("x")
-        out.append((int(d), int(b)))
-    return out
 
 
 def pct(values: list[float], q: float) -> float:
