@@ -15,31 +15,11 @@ from zkvmc.aggregate.srs import padded_size
 from zkvmc.aggregate.types import AggregateProof
 from zkvmc.backend import Backend
 from zkvmc.curve.adapter import FIELD_MODULUS
-from zkvmc.curve import g1 as g1_curve
-from zkvmc.curve import g2 as g2_curve
 from zkvmc.errors import MalformedAggregate
 from zkvmc.field import R
 from zkvmc.groth16.keys import Proof, VerificationKey
 from zkvmc.errors import MalformedInput
-from zkvmc.groth16.verify import validate
-
-
-def _is_int(c: Any) -> bool:
-    """An int (or gmpy2 mpz, as zkvmc.curve may give), not a bool."""
-    return (isinstance(c, int) or hasattr(c, "bit_length")) and not isinstance(c, bool)
-
-
-def point_error(p: Any, g2: bool, be: Backend) -> str | None:
-    """Why p is not a canonical point of G1 (g2: of G2, subgroup included), or None if it is."""
-    flat = [] if p is None else ([c for pair in p for c in pair] if g2 else list(p))
-    if p is not None and (len(flat) != (4 if g2 else 2) or any(
-            not _is_int(c) or not 0 <= c < FIELD_MODULUS for c in flat)):
-        return "coordinates are not canonical field elements"
-    if p is not None and not (g2_curve.is_on_curve(p) if g2 else g1_curve.is_on_curve(p)):
-        return "point is not on the curve"
-    if g2 and not be.g2_in_subgroup([p]):
-        return "point is not in the prime-order subgroup G2"
-    return None
+from zkvmc.groth16.verify import is_int, point_error, validate_key
 
 
 def _check_publics(vk: VerificationKey, publics: Sequence[Sequence[int]]) -> None:
@@ -59,7 +39,7 @@ def check_statement(vk: VerificationKey, publics: Sequence[Sequence[int]], proof
     if proofs is not None and len(proofs) != len(publics):
         raise MalformedInput(f"{len(proofs)} proofs but {len(publics)} lists of public inputs")
     _check_publics(vk, publics)
-    validate(vk, list(publics[0]), Proof(None, None, None))  # the key's own points, once
+    validate_key(vk, be)  # the key's own points, once
     for i, pr in enumerate(proofs or ()):
         for what, pt, is_g2 in (("A", pr.a, False), ("B", pr.b, True), ("C", pr.c, False)):
             why = point_error(pt, is_g2, be)
@@ -75,7 +55,7 @@ def _point(p: Any, g2: bool, where: str, be: Backend) -> None:
 
 def _gt(t: Any, where: str, be: Backend) -> None:
     if not isinstance(t, tuple) or len(t) != 12 or any(
-            not _is_int(c) or not 0 <= c < FIELD_MODULUS for c in t):
+            not is_int(c) or not 0 <= c < FIELD_MODULUS for c in t):
         raise MalformedAggregate(where, "expected 12 canonical F_q coordinates")
     if not be.gt_is_member(t):
         raise MalformedAggregate(where, "not an element of GT (the order-r subgroup of F_q12)")

@@ -42,7 +42,8 @@ def batch_scalars(n: int, rng: Any = None) -> list[int]:
     return [rng.randrange(1, R) for _ in range(n)]
 
 
-def validate_batch(vk: VerificationKey, publics: Sequence[Sequence[int]], proofs: Sequence[Proof]) -> None:
+def validate_batch(vk: VerificationKey, publics: Sequence[Sequence[int]], proofs: Sequence[Proof],
+                   be: Backend) -> None:
     """MalformedInput unless there is at least one proof, one signal list per proof, and every
     (signals, proof) is well-formed for vk: verify.validate's checks, the key's done once rather
     than n times (its G2 points' subgroup checks dominate); MalformedEntry names the proof."""
@@ -50,10 +51,10 @@ def validate_batch(vk: VerificationKey, publics: Sequence[Sequence[int]], proofs
         raise MalformedInput("a batch needs at least one proof")
     if len(publics) != len(proofs):
         raise MalformedInput(f"{len(proofs)} proofs but {len(publics)} lists of public signals")
-    validate_key(vk)
+    validate_key(vk, be)
     for i, (public, proof) in enumerate(zip(publics, proofs)):
         try:
-            validate_proof(vk, list(public), proof)
+            validate_proof(vk, list(public), proof, be)
         except MalformedInput as e:
             raise MalformedEntry(i, str(e)) from None
 
@@ -82,7 +83,7 @@ def verify_batch(vk: VerificationKey, publics: list[list[int]], proofs: list[Pro
     """Whether every proof is valid for its public signals, up to error 1/(r - 1); MalformedInput
     if any input is ill-formed. rng: tests only (default: `secrets`)."""
     be = backend if backend is not None else get_backend(None)
-    validate_batch(vk, publics, proofs)
+    validate_batch(vk, publics, proofs, be)
     rs = batch_scalars(len(proofs), rng)
     return be.pairing_product_is_one(batch_pairs(vk, publics, proofs, rs, be))
 
@@ -91,5 +92,5 @@ def find_invalid(vk: VerificationKey, publics: list[list[int]], proofs: list[Pro
                  backend: Backend | None = None) -> list[int]:
     """The indices of the invalid proofs, by verifying each on its own (4 pairings a proof)."""
     be = backend if backend is not None else get_backend(None)
-    validate_batch(vk, publics, proofs)
+    validate_batch(vk, publics, proofs, be)
     return [i for i, (x, p) in enumerate(zip(publics, proofs)) if not verify(vk, list(x), p, be)]
