@@ -20,10 +20,10 @@ from zkvmc.asm.checker import Symbols, check_instruction, immediate, register_nu
 from zkvmc.asm.defines import check_defines
 from zkvmc.asm.include import expand, read_source
 from zkvmc.asm.machine import COUNT_LIMIT, MEM_SIZE
-from zkvmc.asm.parser import gc_paused
 from zkvmc.asm.program import Instr, Program
 from zkvmc.errors import SourceError, Span
 from zkvmc.field import R
+from zkvmc.gcpause import gc_paused
 
 
 __all__ = ["assemble_file", "assemble_source", "read_source"]

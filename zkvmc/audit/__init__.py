@@ -16,8 +16,6 @@ zkvmc.audit.api and exported here. Scope and limits: docs/validator.md.
 
 from __future__ import annotations
 
-import gc
-
 from zkvmc.audit.api import check_witness, validate_constraints
 from zkvmc.errors import CircuitRejected, MalformedCircuit, UnderConstrained, Undetermined, WitnessRejected
 from zkvmc.audit.issue import SEVERITIES, Issue, first_constraint_of, line_of
@@ -27,6 +25,7 @@ from zkvmc.compiler.circuit import Circuit
 from zkvmc.r1cs.check import Finding
 from zkvmc.r1cs.check import validate_constraints as static_findings
 from zkvmc.r1cs.system import eval_lc, first_unsatisfied
+from zkvmc.gcpause import gc_paused
 
 __all__ = ["CircuitRejected", "Issue", "MalformedCircuit", "SEVERITIES", "Symbols",
            "UnderConstrained", "Undetermined", "WitnessRejected", "audit", "check_witness",
@@ -65,14 +64,9 @@ def audit(circuit: Circuit, w: tuple[int, ...] | None = None, symbols: Symbols |
 
     The cyclic garbage collector is paused meanwhile (see zkvmc.audit.determinism.analyse).
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         issues = static_issues(circuit)
         if w is None or any(i.severity == "error" for i in issues):
             return issues
         wit = witness_issues(circuit, w)
         return issues + (wit or determinism_issues(circuit, w, symbols, trials=trials, seed=seed))
-    finally:
-        if paused:
-            gc.enable()

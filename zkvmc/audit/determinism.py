@@ -17,7 +17,6 @@ witness); then one repair search per wire still undecided.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from zkvmc.errors import ApiMisuse
 from zkvmc.field import R
 from zkvmc.r1cs.check import RepairSearch
 from zkvmc.r1cs.system import R1CS, is_satisfied
+from zkvmc.gcpause import gc_paused
 
 
 @dataclass(frozen=True)
@@ -202,15 +202,10 @@ def analyse(r1cs: R1CS, witness: Sequence[int], given: Iterable[int], *, trials:
     cyclic garbage collector is paused meanwhile: its passes over a large circuit's millions of
     small objects made the time grow faster than the circuit (the analysis makes few cycles).
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         if not is_satisfied(r1cs, list(witness)):
             raise ApiMisuse("the determinism check needs an assignment that satisfies the system")
         return _analyse(r1cs, witness, given, trials, seed, max_searches)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _analyse(r1cs: R1CS, witness: Sequence[int], given: Iterable[int], trials: int, seed: int,

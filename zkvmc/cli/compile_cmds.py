@@ -18,6 +18,7 @@ from zkvmc.cli.console import err, out
 from zkvmc.cli.loading import define_option, load_program
 from zkvmc.compiler.circuit import Circuit
 from zkvmc.errors import InputError, InternalError
+from zkvmc.gcpause import gc_paused
 
 
 @click.command("compile")
@@ -34,12 +35,13 @@ def compile_cmd(program: str, output: str, level: int, no_check: bool, as_json: 
     """Lower a zkVM program (source or image) to an R1CS circuit file."""
     from zkvmc.compiler import compile_program
 
-    t0 = time.perf_counter()
-    circuit = compile_program(load_program(program, parse_defines(defines)), level=level)
-    secs = time.perf_counter() - t0
-    if not no_check:
-        _static_check(circuit, output)
-    write_circuit(output, circuit)
+    with gc_paused():  # one-shot process: millions of acyclic tuples, no cycle collection needed
+        t0 = time.perf_counter()
+        circuit = compile_program(load_program(program, parse_defines(defines)), level=level)
+        secs = time.perf_counter() - t0
+        if not no_check:
+            _static_check(circuit, output)
+        write_circuit(output, circuit)
     stats = dict(circuit.stats)
     summary = _summary(circuit) | {"level": level, "seconds": round(secs, 3), "file": output} | stats
     if as_json:

@@ -16,6 +16,7 @@ from zkvmc.compiler.circuit import Circuit, Step
 from zkvmc.compiler.explore import MAX_SYMBOLIC_STEPS, CompileStop, Explorer
 from zkvmc.compiler.state import State
 from zkvmc.errors import SourceError, Span
+from zkvmc.gcpause import gc_paused
 from zkvmc.r1cs.optimise import optimise
 from zkvmc.r1cs.system import LC, R1CS, Constraint
 
@@ -100,6 +101,9 @@ def _renumber(b: Builder, first: list[int]) -> tuple[list[int], list[Step], list
             perm[s], nxt = nxt, nxt + 1
 
     def m(a: LC) -> LC:
+        if len(a) == 1:  # most LCs: nothing to sort
+            ((s, c),) = a
+            return ((perm[s], c),)
         return tuple(sorted((perm[s], c) for s, c in a))
 
     steps = [Step(st.op, tuple(perm[o] for o in st.outs), tuple(m(a) for a in st.args), st.params)
@@ -125,7 +129,16 @@ def _explore(program: Program, b: Builder, max_steps: int) -> Explorer:
 
 def compile_program(program: Program, level: int = 2, *, max_steps: int = MAX_SYMBOLIC_STEPS,
                     max_constraints: int = MAX_CONSTRAINTS) -> Circuit:
-    """Lower program to a Circuit, optimised at level 0, 1 or 2 (zkvmc.r1cs.optimise)."""
+    """Lower program to a Circuit, optimised at level 0, 1 or 2 (zkvmc.r1cs.optimise).
+
+    The cyclic garbage collector is paused meanwhile: lowering allocates millions of acyclic
+    tuples (LCs, constraints, steps) that stay alive, and the collector's passes over them took
+    half of the compile time at 2^16 constraints (bench/compile_stages.py)."""
+    with gc_paused():
+        return _compile(program, level, max_steps, max_constraints)
+
+
+def _compile(program: Program, level: int, max_steps: int, max_constraints: int) -> Circuit:
     b = Builder(max_constraints, data={a: v for a, v in program.data if 0 <= a < MEM_SIZE})
     ex = _explore(program, b, max_steps)
     n_pub, n_priv, n_out = (_settle(ex, d, attr, what) for d, attr, what, _ in _COUNTS)

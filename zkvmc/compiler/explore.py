@@ -20,9 +20,7 @@ from zkvmc.compiler.hopeless import Refusals
 from zkvmc.compiler.loops import Loop, find_loops, join_points
 from zkvmc.compiler.liveness import live_in
 from zkvmc.compiler.memory import load, store
-from zkvmc.compiler.eddsa_gadget import eddsa_verify
 from zkvmc.compiler.ops import BINARY, CHECKS, UNARY, Unsupported
-from zkvmc.compiler.poseidon_gadget import poseidon
 from zkvmc.compiler.state import State, merge
 from zkvmc.compiler.u64 import Dead, kill, predicated
 from zkvmc.r1cs.system import LC
@@ -233,9 +231,13 @@ class Explorer:
         op, a = ins.op, ins.args
         try:
             if op == "hash":
+                from zkvmc.compiler.poseidon_gadget import poseidon  # its constants: 0.2 s, only if used
+
                 v = poseidon(self.b, [self._val(st, x) for x in a[1:]])
                 st.regs[a[0].n] = self.b.compact(v)
             elif op == "eddsa":
+                from zkvmc.compiler.eddsa_gadget import eddsa_verify
+
                 eddsa_verify(self.b, st.p, tuple(self._val(st, x) for x in a))
             elif op in BINARY:
                 v = BINARY[op](self.b, st.p, st.regs[a[1].n], self._val(st, a[2]))

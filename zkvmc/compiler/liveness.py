@@ -53,7 +53,8 @@ def live_in(program: Program) -> list[frozenset[int]]:
     while changed:
         changed = False
         for pc in range(n - 1, -1, -1):
-            out = frozenset().union(*(live[s] for s in succ[pc])) if succ[pc] else frozenset()
+            nxt = succ[pc]
+            out = live[nxt[0]] if len(nxt) == 1 else frozenset().union(*(live[s] for s in nxt))
             new = ud[pc][0] | (out - ud[pc][1])
             if new != live[pc]:
                 live[pc], changed = new, True

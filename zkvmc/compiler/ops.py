@@ -12,7 +12,6 @@ from typing import Callable
 
 from zkvmc.compiler import lin, u64
 from zkvmc.compiler.builder import Builder
-from zkvmc.compiler.poseidon_gadget import poseidon2
 from zkvmc.compiler.u64 import kill
 from zkvmc.field import R, inv
 from zkvmc.r1cs.system import LC
@@ -57,6 +56,14 @@ class Unsupported(Exception):
         self.hint = hint
 
 
+def _poseidon2(b: Builder, x: LC, y: LC) -> LC:
+    """poseidon2, imported on first use: its round constants take 0.2 s to build, and most
+    programs never hash."""
+    from zkvmc.compiler.poseidon_gadget import poseidon2
+
+    return poseidon2(b, x, y)
+
+
 BINARY: dict[str, Callable[[Builder, LC, LC, LC], LC]] = {
     "add": lambda b, p, x, y: lin.add(x, y),
     "sub": lambda b, p, x, y: lin.sub(x, y),
@@ -74,7 +81,7 @@ BINARY: dict[str, Callable[[Builder, LC, LC, LC], LC]] = {
     "shr": _shift("shr"),
     "udiv": lambda b, p, x, y: u64.divmod_(b, p, "udiv", x, y),
     "umod": lambda b, p, x, y: u64.divmod_(b, p, "umod", x, y),
-    "hash": lambda b, p, x, y: poseidon2(b, x, y),  # two inputs; explore.py lowers every arity
+    "hash": lambda b, p, x, y: _poseidon2(b, x, y),  # two inputs; explore.py lowers every arity
 }
 """`op rd, ra, b`: rd = BINARY[op](builder, p, ra, b)."""
 

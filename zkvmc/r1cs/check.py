@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from zkvmc.errors import ApiMisuse, InvalidValue
 from zkvmc.field import R
+from zkvmc.gcpause import gc_paused
 from zkvmc.r1cs.optimise import constraint_key
 from zkvmc.r1cs.system import LC, R1CS, Constraint, is_satisfied
 
@@ -154,7 +155,13 @@ def _shape_findings(k: int, con: Constraint, seen: dict[tuple, int],
 
 
 def validate_constraints(r1cs: R1CS) -> list[Finding]:
-    """Every static problem of the system, in constraint then wire order."""
+    """Every static problem of the system, in constraint then wire order (the cyclic collector
+    paused: the constraint keys are many acyclic tuples, zkvmc/gcpause.py)."""
+    with gc_paused():
+        return _validate(r1cs)
+
+
+def _validate(r1cs: R1CS) -> list[Finding]:
     out = _layout_findings(r1cs)
     used: set[int] = set()
     seen: dict[tuple, int] = {}

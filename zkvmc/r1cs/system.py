@@ -12,6 +12,15 @@ LC = tuple[tuple[int, int], ...]
 
 def make_lc(terms: dict[int, int]) -> LC:
     """Canonical LC from a {wire: coefficient} map: reduced, zero terms dropped, sorted."""
+    if len(terms) == 1:  # most LCs (the optimiser's and compiler's hot loops): no generator, no sort
+        ((w, c),) = terms.items()
+        c %= R
+        return ((w, c),) if c else ()
+    return make_lc_naive(terms)
+
+
+def make_lc_naive(terms: dict[int, int]) -> LC:
+    """make_lc for any number of terms (its one-term fast path's twin in tests/test_r1cs_lc.py)."""
     return tuple(sorted((w, c % R) for w, c in terms.items() if c % R))
 
 
