@@ -42,7 +42,7 @@ def _sha(path: Path) -> str:
 
 def test_pinned_digests_are_those_of_the_installed_package() -> None:
     """In a child process: importing mclbn256 here would load a second copy of its libraries."""
-    code = ("import hashlib; from mclbn256 import mclbn256 as m; from zkvmc.backend import mcl; "
+    code = ("import hashlib; from mclbn256 import mclbn256 as m; from zkvmc.backend import mcl_load as mcl; "
             "print(mcl._SHIPPED[mcl._module().st_size] == mcl._digests((m.mcl_bs, m.mclbn256_bs)))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.stdout.split() == ["True"], r.stderr
@@ -72,7 +72,7 @@ def test_cache_writable_by_others_is_not_loaded(tmp_path: Path) -> None:
 
 def test_cached_bytes_check(tmp_path: Path) -> None:
     """The check alone, on stand-in bytes: exact digests, every file, private folders."""
-    from zkvmc.backend import mcl
+    from zkvmc.backend import mcl_load as mcl
 
     d = tmp_path / "zkvmc" / "mclbn256-x"
     blobs = (b"libmcl bytes", b"libmclbn256 bytes")

@@ -10,16 +10,19 @@ projective "1" / ["1", "0"] third coordinates, F_q2 as [c0, c1]); the verificati
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from zkvmc.artifacts.io import (check_header, complete_interrupted_write, digest, field, hex_blob, json_bytes, read_json,
                                write_json, write_together)
 from zkvmc.curve import adapter
+from zkvmc.curve.oncurve import g2_on_curve_ints
+from zkvmc.curve.table import COORD, PointTable, raw_of
 from zkvmc.curve.codec import g1_from_json, g1_from_snarkjs, g1_to_json, g1_to_snarkjs, g2_from_json, g2_from_snarkjs, g2_to_json, g2_to_snarkjs
 from zkvmc.errors import CodecError
 from zkvmc.curve.types import G1Affine, G2Affine
 from zkvmc.errors import ArtifactError, InvalidValue
 from zkvmc.field import R, parse_decimal
+from zkvmc.digest import object_digest
 from zkvmc.artifacts.pk_matrices import matrices_from_json, matrices_to_json
 from zkvmc.groth16.keys import Proof, ProvingKey, VerificationKey
 from zkvmc.r1cs.system import R1CS
@@ -83,9 +86,18 @@ def _protocol(path: str, obj: Any, what: str) -> None:
         raise ArtifactError(path, "curve", f"expected 'bn128', found {obj.get('curve')!r}")
 
 
-def vk_from_json(obj: Any, path: str) -> VerificationKey:
+InSubgroup = Callable[[G2Affine], bool]
+"""A G2 subgroup test for the readers (a backend's; None: zkvmc.curve's [r]P in Python)."""
+
+
+def _g2_decoder(in_subgroup: InSubgroup | None) -> Callable[[Any, str], G2Affine]:
+    return lambda v, where: g2_from_snarkjs(v, where, in_subgroup)
+
+
+def vk_from_json(obj: Any, path: str, in_subgroup: InSubgroup | None = None) -> VerificationKey:
     """Validate a parsed verification_key.json (snarkjs's, or zkvmc's with its extra object)."""
     _protocol(path, obj, "a Groth16 verification key")
+    g2_decode = _g2_decoder(in_subgroup)
     n_public = field(path, obj, "nPublic", int)
     ic = field(path, obj, "IC", list)
     if n_public < 0 or len(ic) != n_public + 1:
@@ -94,17 +106,17 @@ def vk_from_json(obj: Any, path: str) -> VerificationKey:
     dig = extra.get("circuit_digest", "") if isinstance(extra, dict) else ""
     return VerificationKey(
         alpha_g1=_decode(path, "vk_alpha_1", field(path, obj, "vk_alpha_1", list), g1_from_snarkjs),
-        beta_g2=_decode(path, "vk_beta_2", field(path, obj, "vk_beta_2", list), g2_from_snarkjs),
-        gamma_g2=_decode(path, "vk_gamma_2", field(path, obj, "vk_gamma_2", list), g2_from_snarkjs),
-        delta_g2=_decode(path, "vk_delta_2", field(path, obj, "vk_delta_2", list), g2_from_snarkjs),
+        beta_g2=_decode(path, "vk_beta_2", field(path, obj, "vk_beta_2", list), g2_decode),
+        gamma_g2=_decode(path, "vk_gamma_2", field(path, obj, "vk_gamma_2", list), g2_decode),
+        delta_g2=_decode(path, "vk_delta_2", field(path, obj, "vk_delta_2", list), g2_decode),
         gamma_abc_g1=tuple(_decode(path, f"IC[{i}]", p, g1_from_snarkjs) for i, p in enumerate(ic)),
         circuit_digest=dig if isinstance(dig, str) else "")
 
 
-def read_vk(path: str) -> VerificationKey:
-    """Read and validate verification_key.json."""
+def read_vk(path: str, in_subgroup: InSubgroup | None = None) -> VerificationKey:
+    """Read and validate verification_key.json (in_subgroup: the G2 subgroup test, InSubgroup)."""
     complete_interrupted_write(path)
-    return vk_from_json(read_json(path), path)
+    return vk_from_json(read_json(path), path, in_subgroup)
 
 
 # ---- proof and public signals ---------------------------------------------------------------
@@ -125,18 +137,18 @@ def write_proof(path: str, p: Proof) -> None:
     write_json(path, proof_to_json(p))
 
 
-def proof_from_json(obj: Any, path: str) -> Proof:
+def proof_from_json(obj: Any, path: str, in_subgroup: InSubgroup | None = None) -> Proof:
     """Validate a parsed proof.json (canonical coordinates, on curve, B in G2)."""
     _protocol(path, obj, "a Groth16 proof")
     return Proof(_decode(path, "pi_a", field(path, obj, "pi_a", list), g1_from_snarkjs),
-                 _decode(path, "pi_b", field(path, obj, "pi_b", list), g2_from_snarkjs),
+                 _decode(path, "pi_b", field(path, obj, "pi_b", list), _g2_decoder(in_subgroup)),
                  _decode(path, "pi_c", field(path, obj, "pi_c", list), g1_from_snarkjs))
 
 
-def read_proof(path: str) -> Proof:
-    """Read and validate proof.json."""
+def read_proof(path: str, in_subgroup: InSubgroup | None = None) -> Proof:
+    """Read and validate proof.json (in_subgroup: as read_vk's)."""
     complete_interrupted_write(path)
-    return proof_from_json(read_json(path), path)
+    return proof_from_json(read_json(path), path, in_subgroup)
 
 
 def write_public(path: str, signals: list[int]) -> None:
@@ -211,26 +223,25 @@ def write_proof_and_public(proof_path: str, p: Proof, public_path: str, signals:
 
 
 
-_COORD = 32
+_COORD = COORD
 """Bytes per coordinate in the proving key's query blobs."""
 
 
-def _blob(points: tuple[G1Affine, ...] | tuple[G2Affine, ...], is_g2: bool) -> str:
+def _blob(points: Sequence[G1Affine] | Sequence[G2Affine], is_g2: bool) -> str:
     """Points as one hex string of little-endian 32-byte coordinates (infinity: all zero)."""
-    width = 4 if is_g2 else 2
-    out = bytearray()
-    for p in points:
-        coords = (0,) * width if p is None else ((*p[0], *p[1]) if is_g2 else p)
-        for c in coords:
-            out += int(c).to_bytes(_COORD, "little")
-    return out.hex()
+    return raw_of(points, is_g2).hex()
 
 
-def _coords(path: str, name: str, v: Any, n: int, width: int) -> list[int]:
-    """The blob's coordinates, each checked to be below q."""
+def _raw(path: str, name: str, v: Any, n: int, width: int) -> bytes:
+    """The blob's bytes, n points of `width` coordinates."""
     raw = hex_blob(path, name, v, "little-endian coordinates")
     if len(raw) != n * width * _COORD:
         raise ArtifactError(path, name, f"expected {n} points ({n * width * _COORD} bytes), found {len(raw)} bytes")
+    return raw
+
+
+def _coords(path: str, name: str, raw: bytes, width: int) -> list[int]:
+    """The blob's coordinates, each checked to be below q."""
     cs = [int.from_bytes(raw[i:i + _COORD], "little") for i in range(0, len(raw), _COORD)]
     if cs and max(cs) >= adapter.FIELD_MODULUS:
         i = next(i for i, c in enumerate(cs) if c >= adapter.FIELD_MODULUS)
@@ -238,10 +249,11 @@ def _coords(path: str, name: str, v: Any, n: int, width: int) -> list[int]:
     return cs
 
 
-def _g1_blob(path: str, name: str, v: Any, n: int) -> tuple[G1Affine, ...]:
-    cs, q = _coords(path, name, v, n, 2), adapter.FIELD_MODULUS
+def _g1_points(path: str, name: str, raw: bytes) -> tuple[G1Affine, ...]:
+    """The checked points of a G1 blob as ints (the naive twin of the native backend's load_table)."""
+    cs, q = _coords(path, name, raw, 2), adapter.FIELD_MODULUS
     out: list[G1Affine] = []
-    for i in range(n):
+    for i in range(len(cs) // 2):
         x, y = cs[2 * i], cs[2 * i + 1]
         if x == 0 == y:
             out.append(None)
@@ -252,12 +264,12 @@ def _g1_blob(path: str, name: str, v: Any, n: int) -> tuple[G1Affine, ...]:
     return tuple(out)
 
 
-def _g2_blob(path: str, name: str, v: Any, n: int) -> tuple[G2Affine, ...]:
+def _g2_points(path: str, name: str, raw: bytes) -> tuple[G2Affine, ...]:
     """G2 points get the on-curve check only: the digest guards them against edits, and a bad one
     could only make this prover's own proofs fail verification."""
-    cs = _coords(path, name, v, n, 4)
+    cs = _coords(path, name, raw, 4)
     out: list[G2Affine] = []
-    for i in range(n):
+    for i in range(len(cs) // 4):
         x0, x1, y0, y1 = cs[4 * i: 4 * i + 4]
         p = None if x0 == x1 == y0 == y1 == 0 else ((x0, x1), (y0, y1))
         if p is not None and not g2_on_curve_ints(x0, x1, y0, y1):
@@ -266,27 +278,50 @@ def _g2_blob(path: str, name: str, v: Any, n: int) -> tuple[G2Affine, ...]:
     return tuple(out)
 
 
-def g2_on_curve_ints(x0: int, x1: int, y0: int, y1: int) -> bool:
-    """y^2 == x^3 + b' in F_q2 = F_q[u]/(u^2 + 1), inline on ints: ~8x faster than the F_q2
-    helpers when 2^20 points are loaded (zkvmc.curve.g2.is_on_curve is the twin tests compare)."""
-    q, (b0, b1) = adapter.FIELD_MODULUS, adapter.B2
-    s0, s1 = x0 * x0 - x1 * x1, 2 * x0 * x1  # x^2
-    c0, c1 = s0 * x0 - s1 * x1, s0 * x1 + s1 * x0  # x^3
-    return (y0 * y0 - y1 * y1 - c0 - b0) % q == 0 and (2 * y0 * y1 - c1 - b1) % q == 0
+def _g1_blob(path: str, name: str, v: Any, n: int) -> tuple[G1Affine, ...]:
+    """A hex blob of n G1 points, checked, as ints (zkvmc.aggregate's SRS reads its blobs so)."""
+    return _g1_points(path, name, _raw(path, name, v, n, 2))
 
 
-def _queries(path: str, obj: dict, n_wires: int, n_public: int, n: int) -> dict[str, tuple]:
+def _g2_blob(path: str, name: str, v: Any, n: int) -> tuple[G2Affine, ...]:
+    """A hex blob of n G2 points, on-curve checked, as ints."""
+    return _g2_points(path, name, _raw(path, name, v, n, 4))
+
+
+def naive_table(path: str, name: str, raw: bytes, is_g2: bool) -> PointTable:
+    """A checked query table through Python ints (its points decoded and kept): the reader
+    without a native backend, and the twin tests compare checked_table with."""
+    t = PointTable(raw, is_g2)
+    t.__dict__["points"] = (_g2_points if is_g2 else _g1_points)(path, name, raw)  # fills the cached_property
+    return t
+
+
+def checked_table(path: str, name: str, raw: bytes, is_g2: bool) -> PointTable:
+    """A query table whose coordinates are < q and points on the curve, else an ArtifactError
+    naming `name[i]` (or `name[i][j]`). With the native backend the check runs while its
+    arrays are built from the bytes (no Python point tuples); a failure is re-read by
+    naive_table, so both name the same field."""
+    from zkvmc.backend import get_backend
+
+    load = getattr(get_backend(None), "load_table", None)
+    t = PointTable(raw, is_g2)
+    if load is not None and load(t):
+        return t
+    return naive_table(path, name, raw, is_g2)
+
+
+def _queries(path: str, obj: dict, n_wires: int, n_public: int, n: int) -> dict[str, PointTable]:
     sizes = {"a_query": n_wires, "b_g1_query": n_wires, "b_g2_query": n_wires, "h_query": n - 1,
              "l_query": n_wires - n_public - 1}
-    return {name: (_g2_blob if is_g2 else _g1_blob)(path, name, obj.get(name), sizes[name])
-            for name, is_g2 in _PK_QUERIES}
+    return {name: checked_table(path, name, _raw(path, name, obj.get(name), sizes[name], 4 if g2 else 2), g2)
+            for name, g2 in _PK_QUERIES}
 
 
 def pk_from_json(obj: Any, path: str) -> ProvingKey:
     """Validate a parsed proving_key.json."""
     check_header(path, obj, PK_FORMAT, PK_VERSION)
     body = {k: v for k, v in obj.items() if k not in ("format", "version", "curve", "circuit_digest", "digest")}
-    if digest(body) != obj.get("digest"):
+    if object_digest(body) != obj.get("digest"):
         raise ArtifactError(path, "digest", "does not match the file's content (edited or corrupted)")
     n_wires, n_public, n = (field(path, obj, k, int) for k in ("n_wires", "n_public", "domain_size"))
     if not (n_wires >= n_public + 1 >= 1 and n >= 2 and n & (n - 1) == 0):

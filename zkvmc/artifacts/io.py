@@ -11,7 +11,6 @@ import itertools
 import json
 import os
 import re
-import tempfile
 from typing import Any
 
 from zkvmc.digest import canonical_json, digest  # noqa: F401 - the file formats' digests, defined below the stages
@@ -41,6 +40,8 @@ def write_atomic(path: str, data: bytes, mode: int | None = None, replace: bool 
     """Write bytes to path via a temporary file and a rename. mode: the file's permissions
     (default: the usual 0666 less the umask; 0o600 for a secret). replace=False never
     overwrites: the file appears by a hard link that fails if path exists (ArtifactError)."""
+    import tempfile  # here: a reader (zkvmc verify) need not pay ~5 ms for it at start-up
+
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
@@ -179,6 +180,8 @@ def write_together(files: list[tuple[str, bytes]]) -> None:
     for path, _ in files:
         complete_interrupted_write(path)
         _remove_stale_temporaries(path)
+    import tempfile  # as in write_atomic
+
     mode = 0o666 & ~_umask()
     renames: list[tuple[str, str]] = []
     journals: list[str] = []

@@ -10,26 +10,17 @@ multi-threaded mulVecMT (jobs threads); verify uses millerLoopVec + one finalExp
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import hashlib
-import importlib.util
-import os
-import sys
-from pathlib import Path
 from typing import Any, Sequence
 
+from zkvmc.backend.mcl_load import load
 from zkvmc.backend.parallel import chunks, run_all
 from zkvmc.curve.adapter import CURVE_ORDER as _R
 from zkvmc.curve.adapter import FIELD_MODULUS as _Q
+from zkvmc.curve.table import COORD, PointTable
 from zkvmc.curve.types import G1Affine, G2Affine
 from zkvmc.errors import ApiMisuse
 from zkvmc.field import ntt as _ntt
-
-MCL_BN_SNARK1 = 4
-"""mcl's id for Ethereum's BN254 (alt_bn128), the curve snarkjs uses."""
-COMPILED_TIME_VAR = 44
-"""MCLBN_FR_UNIT_SIZE * 10 + MCLBN_FP_UNIT_SIZE for the 256-bit build."""
 
 MIN_SPLIT = 1024
 """Fixed-base batches smaller than this stay in one process."""
@@ -42,112 +33,8 @@ _MONT_INV_Q = pow(1 << 256, -1, _Q)
 _ONE_Q = ((1 << 256) % _Q).to_bytes(_FP, "little")
 
 
-_SHIPPED: dict[int, tuple[str, str]] = {
-    21571212: ("882af92df5d56d8a7bd4457cb27738e88d8131c81a3502cd17e1358b241e566a",
-               "cb62be45eecbe58edc0c1e8e56d981a194ee47d8201915d698d13c397ecdfd65"),
-}
-"""sha256 of the two libraries (_SO order) that mclbn256 ships, keyed by the size of its
-mclbn256.py (1.3.5, the version pyproject.toml pins; tests/test_backend_mcl_cache.py checks them
-against the installed package). Pinned here, in the package, because anyone who can write the
-cache could also write a digest kept there; recomputing them costs as much as the import."""
-
-
-def _module() -> os.stat_result | None:
-    """The stat of mclbn256's module (the file its libraries are decoded from), if installed."""
-    spec = importlib.util.find_spec("mclbn256")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return os.stat(os.path.join(list(spec.submodule_search_locations)[0], "mclbn256.py"))
-
-
-def _cache_dir() -> Path | None:
-    """Where the libraries from this mclbn256 install are kept (keyed by its module's size and
-    mtime) under $ZKVMC_CACHE_DIR, else $XDG_CACHE_HOME/zkvmc, else ~/.cache/zkvmc."""
-    st = _module()
-    if st is None:
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    root = os.environ.get("ZKVMC_CACHE_DIR") or os.path.join(base, "zkvmc")
-    return Path(root) / f"mclbn256-{st.st_size}-{st.st_mtime_ns}"
-
-
-_SO = ("lib/libmcl.so", "libmclbn256.so")
-"""The two libraries mclbn256 carries; the second finds the first through its RUNPATH $ORIGIN/lib."""
-
-
-def _digests(blobs: Sequence[bytes]) -> tuple[str, ...]:
-    return tuple(hashlib.sha256(b).hexdigest() for b in blobs)
-
-
-def _save(d: Path, blobs: tuple[bytes, bytes]) -> None:
-    """Write the libraries atomically, private to this user (caching is an optimisation:
-    failures are ignored)."""
-    with contextlib.suppress(OSError):
-        for name, blob in zip(_SO, blobs):
-            if blob:
-                (d / name).parent.mkdir(mode=0o755, parents=True, exist_ok=True)
-                (d / name).parent.chmod(0o755)  # whatever the umask: _private must accept it
-                tmp = d / f"{name}.{os.getpid()}.tmp"
-                tmp.write_bytes(blob)
-                tmp.chmod(0o644)
-                os.replace(tmp, d / name)
-
-
-def _private(path: Path) -> bool:
-    """Owned by this user and writable by no one else (else it could change after the check)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
-
-
-def _cached_bytes_ok(d: Path, expected: tuple[str, str]) -> bool:
-    """Whether both cached files hold exactly the shipped bytes, in folders only we can write."""
-    if not all(_private(p) for p in (d.parent, d, d / "lib", *(d / n for n in _SO))):
-        return False
-    try:
-        return _digests([(d / n).read_bytes() for n in _SO]) == expected
-    except OSError:
-        return False
-
-
-def _from_cache(d: Path | None, expected: tuple[str, str] | None) -> Any:
-    """The cached mclbn256 library if its files match the shipped digests, else None."""
-    if d is None or expected is None or not _cached_bytes_ok(d, expected):
-        return None
-    try:
-        return ctypes.CDLL(str(d / _SO[1]))
-    except OSError:
-        return None
-
-
-def _load() -> Any:
-    """mcl, initialised for BN_SNARK1.
-
-    mclbn256 ships its libraries as hex strings in a Python module and decodes them on every
-    import (~160 ms, most of a verify's budget); the decoded libraries are cached once and later
-    loaded directly (a few ms, plus ~40 ms to check their digests). A cached file whose sha256 is not the shipped
-    one (_SHIPPED) is never loaded: the package's own bytes are used and the cache rewritten.
-    Without a writable cache, or for an mclbn256 build not in _SHIPPED, mclbn256 is used as is.
-    """
-    d = _cache_dir() if sys.platform == "linux" else None  # the cached layout is the Linux wheel's
-    st = _module() if d is not None else None
-    expected = _SHIPPED.get(st.st_size) if st is not None else None
-    lib = _from_cache(d, expected)
-    if lib is None:
-        from mclbn256 import mclbn256 as m
-
-        lib = m.lib
-        blobs = (m.mcl_bs, m.mclbn256_bs)
-        if d is not None and expected is not None and _digests(blobs) == expected:
-            _save(d, blobs)
-    if lib.mclBn_init(MCL_BN_SNARK1, COMPILED_TIME_VAR) != 0:
-        raise RuntimeError("mcl: mclBn_init for BN_SNARK1 failed")
-    return lib
-
-
-_LIB = _load()
+_LIB = load()
+"""mcl initialised for BN_SNARK1 (zkvmc.backend.mcl_load; a preload() started earlier is waited for)."""
 
 
 def _mq(x: int) -> bytes:
@@ -159,18 +46,77 @@ def _fq(b: bytes, i: int) -> int:
 
 
 def g1_struct(points: Sequence[G1Affine]) -> Any:
-    """An mcl G1 array for affine points."""
+    """An mcl G1 array for affine points (a PointTable's is built once and kept)."""
+    if isinstance(points, PointTable):
+        return table_struct(points)
     zero = bytes(3 * _FP)
     raw = b"".join(zero if p is None else _mq(p[0]) + _mq(p[1]) + _ONE_Q for p in points)
     return (_G1 * len(points)).from_buffer_copy(raw)
 
 
 def g2_struct(points: Sequence[G2Affine]) -> Any:
-    """An mcl G2 array for affine points (F_q2 as c0, c1)."""
+    """An mcl G2 array for affine points (F_q2 as c0, c1; a PointTable's is built once and kept)."""
+    if isinstance(points, PointTable):
+        return table_struct(points)
     zero, one = bytes(6 * _FP), _ONE_Q + bytes(_FP)
     raw = b"".join(zero if p is None else _mq(p[0][0]) + _mq(p[0][1]) + _mq(p[1][0]) + _mq(p[1][1]) + one
                    for p in points)
     return (_G2 * len(points)).from_buffer_copy(raw)
+
+
+_SET_STR = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+_G2_SET_STR = _SET_STR(ctypes.cast(_LIB.mclBnG2_setStr, ctypes.c_void_p).value)
+"""mclBnG2_setStr taking raw addresses, so that n points need no n Python slices."""
+IO_EC_AFFINE_SERIALIZE = 4096
+"""mcl's ioMode for x then y, each a 32-byte little-endian canonical F_q (F_q2: c0, c1)."""
+
+
+def _g1_checked(raw: bytes) -> Any:
+    """mcl's G1 array from raw coordinates, or None if one is >= q or a point is off the curve.
+
+    Checked on Python ints: mclBnG1_isValid (and setStr, which calls it) also runs an order
+    check, ~100 us a point on this curve whose G1 has cofactor 1."""
+    fb = int.from_bytes
+    cs = [fb(raw[i:i + COORD], "little") for i in range(0, len(raw), COORD)]
+    if cs and max(cs) >= _Q:
+        return None
+    xs, ys = cs[0::2], cs[1::2]
+    if any((y * y - x * x * x - 3) % _Q for x, y in zip(xs, ys) if x or y):
+        return None
+    zero = bytes(3 * _FP)
+    out = b"".join(_mq(x) + _mq(y) + _ONE_Q if x or y else zero for x, y in zip(xs, ys))
+    return (_G1 * len(xs)).from_buffer_copy(out)
+
+
+def _g2_checked(raw: bytes) -> Any:
+    """mcl's G2 array from raw coordinates, or None if mcl's reader rejects one (a coordinate
+    >= q, or off the twist; the subgroup is not checked, as in the Python reader)."""
+    n, step = len(raw) // (4 * COORD), 4 * COORD
+    arr, size = (_G2 * n)(), ctypes.sizeof(_G2)
+    _LIB.mclBn_verifyOrderG2(0)
+    dst, src = ctypes.addressof(arr), ctypes.cast(ctypes.c_char_p(raw), ctypes.c_void_p).value or 0
+    set_str = _G2_SET_STR
+    if any(set_str(dst + i * size, src + i * step, step, IO_EC_AFFINE_SERIALIZE) for i in range(n)):
+        return None
+    return arr
+
+
+def load_table(t: PointTable) -> bool:
+    """Check t's points (coordinates < q, on the curve) while building mcl's array for them,
+    kept in t.native; False (nothing kept) if a point is bad."""
+    arr = (_g2_checked if t.g2 else _g1_checked)(t.raw)
+    if arr is not None:
+        t.native["mcl"] = arr
+    return arr is not None
+
+
+def table_struct(t: PointTable) -> Any:
+    """mcl's array for t: the one load_table kept, else built from its points."""
+    arr = t.native.get("mcl")
+    if arr is None:
+        arr = g2_struct(t.points) if t.g2 else g1_struct(t.points)
+        t.native["mcl"] = arr
+    return arr
 
 
 def fr_struct(scalars: Sequence[int]) -> Any:
@@ -227,10 +173,10 @@ def _msm(points: Sequence[Any], scalars: Sequence[int], jobs: int, kind: Any, st
          mul_vec: Any, add: Any) -> Any:
     """sum scalars[i]·points[i] in chunks of at most MSM_CHUNK points (the projective sum)."""
     _check(points, scalars)
-    total, part = kind(), kind()
+    total, part, arr, size = kind(), kind(), struct(points), ctypes.sizeof(kind)
     for at in range(0, len(points), MSM_CHUNK):
-        pts, sc = points[at:at + MSM_CHUNK], scalars[at:at + MSM_CHUNK]
-        mul_vec(ctypes.byref(part), struct(pts), fr_struct(sc), len(pts), max(1, jobs))
+        sc = scalars[at:at + MSM_CHUNK]
+        mul_vec(ctypes.byref(part), ctypes.byref(arr, at * size), fr_struct(sc), len(sc), max(1, jobs))
         add(ctypes.byref(total), ctypes.byref(total), ctypes.byref(part))
     return total
 
@@ -239,6 +185,12 @@ class MclBackend:
     """mcl (native, multi-threaded MSMs)."""
 
     name = "mcl"
+    gil_free_msm = True
+    """Its MSMs run in C with the GIL released: the prover runs its pieces in threads, not forks."""
+
+    def load_table(self, t: PointTable) -> bool:
+        """Check a key file's query while building mcl's array for it (zkvmc.artifacts.groth16_files)."""
+        return load_table(t)
 
     def g1_msm(self, points: Sequence[G1Affine], scalars: Sequence[int], jobs: int = 1) -> G1Affine:
         return g1_affine(_msm(points, scalars, jobs, _G1, g1_struct, _LIB.mclBnG1_mulVecMT, _LIB.mclBnG1_add))

@@ -11,7 +11,8 @@ from typing import Any, Sequence
 
 from zkvmc.backend.parallel import chunks, run_all
 from zkvmc.curve.group import G1, G2, A, Group, J
-from zkvmc.curve.msm import FixedBase, fixed_base_window, msm
+from zkvmc.curve.msm import FixedBase, fixed_base_window
+from zkvmc.curve.msm_affine import msm_batch
 from zkvmc.curve.types import G1Affine, G2Affine
 from zkvmc.errors import ApiMisuse
 from zkvmc.field import ntt as _ntt
@@ -24,8 +25,8 @@ def _msm(group: Group[J, A], points: Sequence[A], scalars: Sequence[int], jobs: 
     if len(points) != len(scalars):
         raise ApiMisuse(f"{len(points)} points but {len(scalars)} scalars")
     parts = chunks(len(points), jobs if len(points) >= MIN_SPLIT else 1)
-    sums = run_all([lambda r=r: group.batch_to_affine([msm(group, points[r.start:r.stop],
-                                                               scalars[r.start:r.stop])])[0]
+    sums = run_all([lambda r=r: group.batch_to_affine([msm_batch(group, points[r.start:r.stop],
+                                                                     scalars[r.start:r.stop])])[0]
                     for r in parts], jobs)
     total = group.inf
     for p in sums:

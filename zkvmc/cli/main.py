@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 
 import click
 
@@ -73,6 +72,8 @@ def main(argv: list[str] | None = None) -> None:
         err("interrupted")
         sys.exit(130)
     except Exception:  # noqa: BLE001 - the one place internal errors are reported
+        import traceback  # only here: every command's start-up would pay for it
+
         err("internal error (please report this with the command you ran):")
         err(traceback.format_exc())
         sys.exit(EXIT_INTERNAL)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import random
-import secrets
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
@@ -21,10 +19,13 @@ import click
 
 from zkvmc.cli.console import err, out, stderr_console
 from zkvmc.errors import InputError, NegativeResult, ZkvmcError
-from zkvmc.groth16.keys import Progress
 from zkvmc.errors import KeyMismatch
 
 if TYPE_CHECKING:
+    import random
+
+    from zkvmc.groth16.keys import Progress
+
     from zkvmc.backend import Backend
     from zkvmc.compiler.circuit import Circuit
 
@@ -39,6 +40,9 @@ SEED_WARNING = ("warning: --insecure-seed makes the setup/proof randomness repro
 
 
 def _rng(seed: int | None) -> random.Random:
+    import random  # here, not at the top: verify needs no randomness (issue 15: start-up)
+    import secrets
+
     if seed is None:
         return secrets.SystemRandom()
     err(SEED_WARNING)
@@ -243,8 +247,10 @@ class PublicListCommand(click.Command):
 def verify_cmd(batch_proofs: tuple[str, ...], vk_path: str, proof_path: str | None, public_paths: tuple[str, ...],
                batch: bool, find_bad: bool, as_json: bool, backend: str) -> None:
     """Check a Groth16 proof (or, with --batch, many): exit 0 valid, 1 invalid, 2 malformed input."""
+    from zkvmc.backend import get_backend, preload
+
+    preload(backend)  # mcl loads in a thread while the reader and the verifier import (issue 15)
     from zkvmc.artifacts.groth16_files import read_proof, read_public, read_vk
-    from zkvmc.backend import get_backend
     from zkvmc.groth16 import verify
 
     if batch or batch_proofs or find_bad:
@@ -254,10 +260,16 @@ def verify_cmd(batch_proofs: tuple[str, ...], vk_path: str, proof_path: str | No
         raise InputError("--public: more than one file (several proofs: use --batch PROOF...)")
     be = get_backend(backend)
     with verdict_on_bad_input(as_json):
-        vk, proof = read_vk(vk_path), read_proof(proof_path or "proof.json")
+        vk = read_vk(vk_path, g2_subgroup_test(be))
+        proof = read_proof(proof_path or "proof.json", g2_subgroup_test(be))
         public = read_public(public_paths[0] if public_paths else "public.json")
         ok = verify(vk, public, proof, be)
     report_verdict(ok, "the pairing check failed (wrong proof, public signals or key)", as_json)
+
+
+def g2_subgroup_test(be: Backend) -> Callable[[Any], bool]:
+    """The backend's G2 subgroup test for the readers (mcl's ~100x faster than Python's [r]P)."""
+    return lambda p: be.g2_in_subgroup([p])
 
 
 @contextlib.contextmanager
@@ -311,8 +323,9 @@ def _verify_batch_cmd(vk_path: str, batch_proofs: tuple[str, ...], proof_path: s
     paths = _batch_paths(batch_proofs, proof_path, public_paths, batch)
     be = get_backend(backend)
     with verdict_on_bad_input(as_json, proofs=len(paths)):
-        vk = read_vk(vk_path)
-        proofs, publics = [read_proof(p) for p, _ in paths], [read_public(x) for _, x in paths]
+        vk = read_vk(vk_path, g2_subgroup_test(be))
+        proofs = [read_proof(p, g2_subgroup_test(be)) for p, _ in paths]
+        publics = [read_public(x) for _, x in paths]
         try:
             ok = verify_batch(vk, publics, proofs, backend=be)
             bad = find_invalid(vk, publics, proofs, be) if find_bad and not ok else []

@@ -7,6 +7,8 @@ additions, combine buckets with a running sum, and windows by c doublings; c is 
 cost model from n and the scalars' bit length, and scalars below 2^64 get their own shorter
 run. Fixed-base windowed multiplication (one base, many scalars, for setup): a table of
 d * 2^(c j) * P, so each product costs ~254/c mixed additions and no doublings.
+The python backend's MSMs use zkvmc.curve.msm_affine (batch-affine buckets, signed digits);
+`msm` here (Jacobian buckets) is its twin in the tests.
 """
 
 from __future__ import annotations

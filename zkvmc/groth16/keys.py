@@ -1,12 +1,14 @@
 """Groth16 key and proof types, in the paper's terms (Groth 2016, eprint 2016/260, section 3.2).
 
-Points are affine int tuples (None = infinity): G1 (x, y), G2 ((x0, x1), (y0, y1)).
+Points are affine int tuples (None = infinity): G1 (x, y), G2 ((x0, x1), (y0, y1)). The proving
+key's queries are sequences of them: tuples from setup, or zkvmc.curve.table.PointTable (raw
+coordinates, decoded on use) from a key file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from zkvmc.curve.types import G1Affine, G2Affine
 
@@ -28,15 +30,15 @@ class ProvingKey:
     """[delta]_1."""
     delta_g2: G2Affine
     """[delta]_2."""
-    a_query: tuple[G1Affine, ...]
+    a_query: Sequence[G1Affine]
     """[u_i(tau)]_1 for every wire i."""
-    b_g1_query: tuple[G1Affine, ...]
+    b_g1_query: Sequence[G1Affine]
     """[v_i(tau)]_1 for every wire i."""
-    b_g2_query: tuple[G2Affine, ...]
+    b_g2_query: Sequence[G2Affine]
     """[v_i(tau)]_2 for every wire i."""
-    h_query: tuple[G1Affine, ...]
+    h_query: Sequence[G1Affine]
     """[tau^j Z(tau) / delta]_1 for j = 0 .. domain_size - 2."""
-    l_query: tuple[G1Affine, ...]
+    l_query: Sequence[G1Affine]
     """[(beta u_i + alpha v_i + w_i)(tau) / delta]_1 for the private wires i > n_public."""
     n_public: int
     """Number of public signals (wire 0 excluded)."""

@@ -6,7 +6,7 @@ A = alpha + sum w_i u_i(tau) + r delta, B = beta + sum w_i v_i(tau) + s delta,
 C = sum_{private} w_i L_i + h(tau) Z(tau)/delta + s A + r B - r s delta.
 The independent pieces (named in `Pieces`: the row polynomials of A, B and C for the quotient
 h, A, B in G2, B in G1, the private part of C) go to a backend (zkvmc.backend) and, with
-jobs > 1, to forked workers, each reported as it finishes; then h (one native truncated product
+jobs > 1, to forked workers (threads with a backend whose MSMs release the GIL: mcl), each reported as it finishes; then h (one native truncated product
 through python-flint, zkvmc.field.ntt_flint, or the pure-Python coset NTTs: the same h) and its
 MSM, and C as one small MSM over the results, so the proof does not depend on the backend, the
 quotient method or jobs.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from zkvmc.backend import Backend, get_backend
 from zkvmc.backend.parallel import run_all
@@ -70,7 +70,7 @@ TASK_NAMES = (*STAGES.values(), QUOTIENT, C_H)
 
 def _row_poly(values: list[int], be: Backend, native: bool) -> list[int]:
     """A row polynomial in the form the quotient method takes (see Pieces.row_a)."""
-    return be.intt(values) if native else coset_evals(values, be)
+    return ntt_flint.intt(values) if native else coset_evals(values, be)
 
 
 def _quotient(p: Pieces, n: int, be: Backend, native: bool) -> list[int]:
@@ -80,25 +80,31 @@ def _quotient(p: Pieces, n: int, be: Backend, native: bool) -> list[int]:
     return quotient_from_cosets(p.row_a, p.row_b, p.row_c, n, be)
 
 
+def _msm(msm: Callable[..., Any], query: Sequence[Any], w: Sequence[int], ends: tuple[Any, Any], k: int) -> Any:
+    """ends[0] + sum_i w_i query_i + k ends[1]: the query's MSM on its own (a key file's query
+    goes to the backend as read, without copying its points), then one of three terms."""
+    return msm([ends[0], msm(query, w), ends[1]], [1, 1, k])
+
+
 def _tasks(pk: ProvingKey, rows: tuple[list[int], list[int], list[int]], w: list[int], r: int, s: int,
            be: Backend, native: bool) -> dict[str, Callable[[], Any]]:
     """Piece name -> its work, the longest (G2) first so that two workers finish together."""
     ra, rb, rc = rows
     return {
-        "b_g2": lambda: be.g2_msm([pk.beta_g2, *pk.b_g2_query, pk.delta_g2], [1, *w, s]),
+        "b_g2": lambda: _msm(be.g2_msm, pk.b_g2_query, w, (pk.beta_g2, pk.delta_g2), s),
         "row_a": lambda: _row_poly(ra, be, native), "row_b": lambda: _row_poly(rb, be, native),
         "row_c": lambda: _row_poly(rc, be, native),
-        "a_g1": lambda: be.g1_msm([pk.alpha_g1, *pk.a_query, pk.delta_g1], [1, *w, r]),
-        "b_g1": lambda: be.g1_msm([pk.beta_g1, *pk.b_g1_query, pk.delta_g1], [1, *w, s]),
-        "c_private": lambda: be.g1_msm(list(pk.l_query), w[pk.n_public + 1:]),
+        "a_g1": lambda: _msm(be.g1_msm, pk.a_query, w, (pk.alpha_g1, pk.delta_g1), r),
+        "b_g1": lambda: _msm(be.g1_msm, pk.b_g1_query, w, (pk.beta_g1, pk.delta_g1), s),
+        "c_private": lambda: be.g1_msm(pk.l_query, w[pk.n_public + 1:]),
     }
 
 
-def _run(tasks: dict[str, Callable[[], Any]], jobs: int, progress: Progress | None) -> Pieces:
+def _run(tasks: dict[str, Callable[[], Any]], jobs: int, progress: Progress | None, be: Backend) -> Pieces:
     """Every task (forked workers when jobs > 1), each stage reported when it finishes."""
     names = list(tasks)
     report = (lambda i: progress(STAGES[names[i]], 1, 1)) if progress else None
-    results = run_all(list(tasks.values()), jobs, report)
+    results = run_all(list(tasks.values()), jobs, report, threads=getattr(be, "gil_free_msm", False))
     return Pieces(**dict(zip(names, results)))
 
 
@@ -113,11 +119,12 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: list[int] | tuple[int, ...], rng:
         raise Unsatisfied(f"the witness does not satisfy constraint {k}")
     r, s = rng.randrange(1, R), rng.randrange(1, R)
     native = ntt_flint.available()  # decided (and python-flint imported) once, before the workers fork
-    p = _run(_tasks(pk, rows, w, r, s, be, native), jobs, progress)
+    p = _run(_tasks(pk, rows, w, r, s, be, native), jobs, progress, be)
+    del rows, w  # the evaluations and the witness are not needed for h: free them before its peak
     h = _quotient(p, pk.domain_size, be, native)
     if progress:
         progress(QUOTIENT, 1, 1)
-    c_h = be.g1_msm(list(pk.h_query), h, jobs)
+    c_h = be.g1_msm(pk.h_query, h, jobs)
     if progress:
         progress(C_H, 1, 1)
     c = be.g1_msm([p.c_private, c_h, p.a_g1, p.b_g1, pk.delta_g1], [1, 1, s, r, -r * s])

@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from zkvmc.backend import Backend, get_backend
-from zkvmc.curve import g1 as g1_curve
-from zkvmc.curve import g2 as g2_curve
 from zkvmc.curve.adapter import FIELD_MODULUS
+from zkvmc.curve.oncurve import g1_on_curve, g2_on_curve
 from zkvmc.curve.types import G1Affine, G2Affine
 from zkvmc.field import R
 from zkvmc.groth16.keys import Proof, VerificationKey
@@ -33,7 +32,7 @@ def point_error(p: G1Affine | G2Affine, g2: bool, be: Backend) -> str | None:
     if p is not None and (len(flat) != (4 if g2 else 2) or any(
             not is_int(c) or not 0 <= c < FIELD_MODULUS for c in flat)):
         return "coordinates are not canonical field elements"
-    if p is not None and not (g2_curve.is_on_curve(p) if g2 else g1_curve.is_on_curve(p)):  # type: ignore[arg-type]
+    if not (g2_on_curve(p) if g2 else g1_on_curve(p)):  # type: ignore[arg-type]
         return "point is not on the curve"
     if g2 and not be.g2_in_subgroup([p]):
         return "point is not in the prime-order subgroup G2"
