@@ -77,3 +77,24 @@ def _atom(t: Tree, filename: str) -> ast.Atom:
     if t.data == "name_op":
         return ast.Name(str(tok), span)
     return ast.Number(fast.parse_literal(str(tok), span), str(tok), span)
+
+
+# ---- mutated sources, for the parser twins (test_asm_parser_twin, test_asm_scan) -------------
+
+PROGRAM_LINES = sorted({ln for p in sorted(Path(__file__).resolve().parent.parent.glob("programs/**/*.asm"))
+                        for ln in p.read_text().splitlines()})
+"""Every distinct line of the bundled programs."""
+PIECES = list("r1,[]+-:.;#\"\t\r\f\v 0x9aZ_") + [
+    "\n", "add", ".const", ".data", ".bound", ".include", ".public", ".PUBLIC", ".publicx", "jmp", "load",
+    "\u00b3", "\ufeff", "\u017f", "12ab", "0xZZ", "-", "-5", "--", "[r1 +", "[r1-", "L:", " : ", ",,", "]"]
+"""Fragments spliced into those lines: separators, keywords, odd Unicode, broken operands."""
+
+
+def mutated(lines: list[str], edits: list[tuple[int, str, bool]]) -> str:
+    """The lines joined, then each (position, piece, insert) edit applied: insert the piece there,
+    or replace the character there with it."""
+    text = "\n".join(lines)
+    for at, piece, insert in edits:
+        k = at % (len(text) + 1)
+        text = text[:k] + piece + text[k + (0 if insert else 1):]
+    return text

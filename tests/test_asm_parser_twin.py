@@ -10,15 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asm_support import reference_parse
+from asm_support import PIECES, PROGRAM_LINES, mutated, reference_parse
 from zkvmc.asm.parser import parse
 from zkvmc.errors import SourceError
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted(REPO.glob("programs/**/*.asm"))
-LINES = sorted({ln for p in SOURCES for ln in p.read_text().splitlines()})
-PIECES = list("r1,[]+-:.;#\"\t\r 0x9aZ_") + ["\n", "add", ".const", ".data", ".bound", ".include", "jmp", "load",
-                                            "\u00b3", "\ufeff", "12ab", "0xZZ", "-", "[r1 +", "L:"]
 
 
 def outcome(fn, text: str) -> object:  # type: ignore[no-untyped-def]
@@ -52,11 +49,8 @@ def test_edge_cases(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=12),
+@given(st.lists(st.sampled_from(PROGRAM_LINES), min_size=1, max_size=12),
        st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(PIECES), st.booleans()), max_size=4))
 def test_mutated_sources(lines: list[str], edits: list[tuple[int, str, bool]]) -> None:
-    text = "\n".join(lines)
-    for at, piece, insert in edits:
-        k = at % (len(text) + 1)
-        text = text[:k] + piece + text[k + (0 if insert else 1):]
+    text = mutated(lines, edits)
     assert outcome(parse, text) == outcome(reference_parse, text)

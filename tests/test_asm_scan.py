@@ -11,16 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from asm_support import PIECES, PROGRAM_LINES, mutated
 from zkvmc.asm.parser import parse, parse_lalr
 from zkvmc.asm.scan import scan
 from zkvmc.errors import SourceError
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted(REPO.glob("programs/**/*.asm"))
-LINES = sorted({ln for p in SOURCES for ln in p.read_text().splitlines()})
-PIECES = list("r1,[]+-:.;#\"\t\r\f\v 0x9aZ_") + [
-    "\n", "add", ".const", ".data", ".bound", ".include", ".public", ".PUBLIC", ".publicx", "jmp", "load",
-    "\u00b3", "\ufeff", "\u017f", "12ab", "0xZZ", "-", "-5", "--", "[r1 +", "[r1-", "L:", " : ", ",,", "]"]
 
 
 def agree(text: str) -> bool:
@@ -80,13 +77,10 @@ def test_declined_shapes(text: str) -> None:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=12),
+@given(st.lists(st.sampled_from(PROGRAM_LINES), min_size=1, max_size=12),
        st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(PIECES), st.booleans()), max_size=4))
 def test_mutated_sources(lines: list[str], edits: list[tuple[int, str, bool]]) -> None:
-    text = "\n".join(lines)
-    for at, piece, insert in edits:
-        k = at % (len(text) + 1)
-        text = text[:k] + piece + text[k + (0 if insert else 1):]
+    text = mutated(lines, edits)
     assert agree(text)
 
 
