@@ -20,10 +20,11 @@ from zkvmc.curve.table import COORD, PointTable, raw_of
 from zkvmc.curve.codec import g1_from_json, g1_from_snarkjs, g1_to_json, g1_to_snarkjs, g2_from_json, g2_from_snarkjs, g2_to_json, g2_to_snarkjs
 from zkvmc.errors import CodecError
 from zkvmc.curve.types import G1Affine, G2Affine
-from zkvmc.errors import ArtifactError, InvalidValue
+from zkvmc.errors import ArtifactError, InvalidValue, ZkvmcError
 from zkvmc.field import R, parse_decimal
-from zkvmc.digest import object_digest
-from zkvmc.artifacts.pk_matrices import matrices_from_json, matrices_to_json
+from zkvmc.digest import object_digest_started
+from zkvmc.artifacts.pk_matrices import compact_matrices_from_json, matrices_to_json
+from zkvmc.r1cs.compact import CompactR1CS
 from zkvmc.groth16.keys import Proof, ProvingKey, VerificationKey
 from zkvmc.r1cs.system import R1CS
 
@@ -310,25 +311,55 @@ def checked_table(path: str, name: str, raw: bytes, is_g2: bool) -> PointTable:
     return naive_table(path, name, raw, is_g2)
 
 
-def _queries(path: str, obj: dict, n_wires: int, n_public: int, n: int) -> dict[str, PointTable]:
+OnTable = Callable[[str, PointTable], None]
+"""A reader's hook, called with each query's name and table once it is checked (the prover's
+zkvmc.groth16.early starts MSMs on them while the rest of the key is read)."""
+
+_LOAD_ORDER = ("b_g2_query", "a_query", "b_g1_query", "l_query", "h_query")
+"""The order the queries are checked in: the longest MSM's first, for an on_table hook."""
+
+
+def _queries(path: str, obj: dict, n_wires: int, n_public: int, n: int,
+             on_table: OnTable | None = None) -> dict[str, PointTable]:
     sizes = {"a_query": n_wires, "b_g1_query": n_wires, "b_g2_query": n_wires, "h_query": n - 1,
              "l_query": n_wires - n_public - 1}
-    return {name: checked_table(path, name, _raw(path, name, obj.get(name), sizes[name], 4 if g2 else 2), g2)
-            for name, g2 in _PK_QUERIES}
+    out: dict[str, PointTable] = {}
+    for name in _LOAD_ORDER:
+        g2 = name == "b_g2_query"
+        out[name] = checked_table(path, name, _raw(path, name, obj.get(name), sizes[name], 4 if g2 else 2), g2)
+        if on_table is not None:
+            on_table(name, out[name])
+    return out
 
 
-def pk_from_json(obj: Any, path: str) -> ProvingKey:
-    """Validate a parsed proving_key.json."""
+def pk_from_json(obj: Any, path: str, on_table: OnTable | None = None) -> ProvingKey:
+    """Validate a parsed proving_key.json (on_table: called with each checked query, OnTable)."""
     check_header(path, obj, PK_FORMAT, PK_VERSION)
     body = {k: v for k, v in obj.items() if k not in ("format", "version", "curve", "circuit_digest", "digest")}
-    if object_digest(body) != obj.get("digest"):
+    digest_of_body = object_digest_started(body)  # hashed in a thread while the fields are checked
+    del body
+    try:
+        pk = _pk_fields(obj, path, on_table)
+    except ZkvmcError:
+        _check_digest(path, obj, digest_of_body())  # an edited file is reported as edited first
+        raise
+    _check_digest(path, obj, digest_of_body())
+    return pk
+
+
+def _check_digest(path: str, obj: dict, found: str) -> None:
+    if found != obj.get("digest"):
         raise ArtifactError(path, "digest", "does not match the file's content (edited or corrupted)")
+
+
+def _pk_fields(obj: dict, path: str, on_table: OnTable | None) -> ProvingKey:
+    """The key's fields, each checked (pk_from_json checks the digest around this)."""
     n_wires, n_public, n = (field(path, obj, k, int) for k in ("n_wires", "n_public", "domain_size"))
     if not (n_wires >= n_public + 1 >= 1 and n >= 2 and n & (n - 1) == 0):
         raise ArtifactError(path, "n_wires", "inconsistent n_wires / n_public / domain_size")
     pts = {k: _decode(path, k, field(path, obj, k, list), g1_from_json) for k in _PK_POINTS_G1}
     pts.update({k: _decode(path, k, field(path, obj, k, list), g2_from_json) for k in _PK_POINTS_G2})
-    return ProvingKey(**pts, **_queries(path, obj, n_wires, n_public, n), n_public=n_public,
+    return ProvingKey(**pts, **_queries(path, obj, n_wires, n_public, n, on_table), n_public=n_public,
                       domain_size=n, circuit_digest=field(path, obj, "circuit_digest", str))
 
 
@@ -338,12 +369,12 @@ def read_pk(path: str) -> ProvingKey:
     return pk_from_json(read_json(path), path)
 
 
-def read_pk_and_matrices(path: str) -> tuple[ProvingKey, R1CS | None]:
-    """proving_key.json and the R1CS its "matrices" object carries (None for a key without one):
-    everything the prover needs, read once."""
+def read_pk_and_matrices(path: str, on_table: OnTable | None = None) -> tuple[ProvingKey, CompactR1CS | None]:
+    """proving_key.json and the R1CS its "matrices" object carries, as its arrays (None for a key
+    without one): everything the prover needs, read once (on_table: as pk_from_json's)."""
     complete_interrupted_write(path)
     obj = read_json(path)
-    pk = pk_from_json(obj, path)
+    pk = pk_from_json(obj, path, on_table)
     if "matrices" not in obj:
         return pk, None
-    return pk, matrices_from_json(obj["matrices"], path, pk.n_wires, pk.n_public)
+    return pk, compact_matrices_from_json(obj["matrices"], path, pk.n_wires, pk.n_public)

@@ -12,6 +12,8 @@ little-endian uint32s):
   (a zkVM circuit has few: 1, r - 1, small constants).
 
 The object is additive: a key without it is read as before (the prover then reads the circuit).
+The prover reads it as its arrays (compact_matrices_from_json -> zkvmc.r1cs.compact.CompactR1CS,
+~10x less memory than Constraint tuples); matrices_from_json gives the R1CS of Constraint tuples.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 from zkvmc.artifacts.io import hex_blob
 from zkvmc.errors import ArtifactError
 from zkvmc.field import R, is_decimal
-from zkvmc.r1cs.system import LC, R1CS, Constraint
+from zkvmc.r1cs.compact import CompactR1CS, SparseRows
+from zkvmc.r1cs.system import R1CS
 
 _PARTS = ("a", "b", "c")
 
@@ -81,8 +84,8 @@ def _table(path: str, v: Any) -> list[int]:
     return out
 
 
-def _lcs(path: str, part: str, v: Any, m: int, n_wires: int, table: list[int]) -> list[LC]:
-    """One matrix's rows as LCs, after checking the blobs' lengths and ranges."""
+def _sparse(path: str, part: str, v: Any, m: int, n_wires: int, table: list[int]) -> SparseRows:
+    """One matrix's arrays, after checking the blobs' lengths and ranges."""
     where = f"matrices.{part}"
     if not isinstance(v, dict):
         raise ArtifactError(path, where, "expected an object with counts, wires, coeffs")
@@ -93,21 +96,22 @@ def _lcs(path: str, part: str, v: Any, m: int, n_wires: int, table: list[int]) -
         raise ArtifactError(path, f"{where}.wires", f"a wire index is not below n_wires = {n_wires}")
     if coeffs and max(coeffs) >= len(table):
         raise ArtifactError(path, f"{where}.coeffs", "an index is beyond coeff_table")
-    vals = [table[i] for i in coeffs]
-    out, k = [], 0
-    for cnt in counts:
-        out.append(tuple(zip(wires[k:k + cnt], vals[k:k + cnt])))
-        k += cnt
-    return out
+    return SparseRows(counts, wires, coeffs)
 
 
-def matrices_from_json(obj: Any, path: str, n_wires: int, n_public: int) -> R1CS:
-    """The R1CS of a parsed "matrices" object, for a key of n_wires wires and n_public signals."""
+def compact_matrices_from_json(obj: Any, path: str, n_wires: int, n_public: int) -> CompactR1CS:
+    """The R1CS of a parsed "matrices" object, for a key of n_wires wires and n_public signals,
+    kept as its arrays (zkvmc.r1cs.compact: what the prover reads)."""
     if not isinstance(obj, dict):
         raise ArtifactError(path, "matrices", "expected an object")
     n_out, n_in, m = (_count(path, obj, k) for k in ("n_outputs", "n_pub_inputs", "n_constraints"))
     if n_out + n_in != n_public:
         raise ArtifactError(path, "matrices.n_outputs", f"n_outputs + n_pub_inputs is not n_public = {n_public}")
     table = _table(path, obj.get("coeff_table"))
-    a, b, c = (_lcs(path, p, obj.get(p), m, n_wires, table) for p in _PARTS)
-    return R1CS(n_wires, n_out, n_in, tuple(Constraint(*k) for k in zip(a, b, c)))
+    a, b, c = (_sparse(path, p, obj.get(p), m, n_wires, table) for p in _PARTS)
+    return CompactR1CS(n_wires, n_out, n_in, m, a, b, c, tuple(table))
+
+
+def matrices_from_json(obj: Any, path: str, n_wires: int, n_public: int) -> R1CS:
+    """The R1CS of a parsed "matrices" object as Constraint tuples (compact_matrices_from_json's)."""
+    return compact_matrices_from_json(obj, path, n_wires, n_public).to_r1cs()

@@ -5,19 +5,20 @@ snarkjs curve (mclBn_init(MCL_BN_SNARK1 = 4, ...), i.e. alt_bn128), and points a
 as raw structs: little-endian 64-bit limbs in Montgomery form (x 2^256 mod q), Jacobian with
 z = 1 (infinity: all zero), Fr scalars likewise mod r. Building those bytes in Python costs
 ~0.6 us per point, against ~78 us for mcl's decimal-string parser. MSMs use mcl's
-multi-threaded mulVecMT (jobs threads); verify uses millerLoopVec + one finalExp.
+mulVec over jobs threads; verify uses millerLoopVec + one finalExp.
 """
 
 from __future__ import annotations
 
 import ctypes
+import threading
 from typing import Any, Sequence
 
 from zkvmc.backend.mcl_load import load
 from zkvmc.backend.parallel import chunks, run_all
 from zkvmc.curve.adapter import CURVE_ORDER as _R
 from zkvmc.curve.adapter import FIELD_MODULUS as _Q
-from zkvmc.curve.table import COORD, PointTable
+from zkvmc.curve.table import COORD, PointTable, ScalarList, raw_of
 from zkvmc.curve.types import G1Affine, G2Affine
 from zkvmc.errors import ApiMisuse
 from zkvmc.field import ntt as _ntt
@@ -107,7 +108,14 @@ def load_table(t: PointTable) -> bool:
     arr = (_g2_checked if t.g2 else _g1_checked)(t.raw)
     if arr is not None:
         t.native["mcl"] = arr
+        t.drop_raw(lambda: _raw_from_struct(arr, t.g2))  # mcl's array is the one copy kept
     return arr is not None
+
+
+def _raw_from_struct(arr: Any, g2: bool) -> bytes:
+    """The table bytes of an mcl array (the slow way back, for whoever asks a loaded table for them)."""
+    affine = g2_affine if g2 else g1_affine
+    return raw_of([affine(arr[i]) for i in range(len(arr))], g2)
 
 
 def table_struct(t: PointTable) -> Any:
@@ -120,7 +128,12 @@ def table_struct(t: PointTable) -> Any:
 
 
 def fr_struct(scalars: Sequence[int]) -> Any:
-    """An mcl Fr array (Montgomery form mod r)."""
+    """An mcl Fr array (Montgomery form mod r; a ScalarList's is built once and kept)."""
+    if isinstance(scalars, ScalarList):
+        arr = scalars.native.get("mcl")
+        if arr is None or len(arr) != 4 * len(scalars):  # none yet, or the list changed since
+            arr = scalars.native["mcl"] = fr_struct(list(scalars))
+        return arr
     raw = b"".join(((s % _R << 256) % _R).to_bytes(_FP, "little") for s in scalars)
     return (ctypes.c_uint64 * (4 * len(scalars))).from_buffer_copy(raw)
 
@@ -169,16 +182,42 @@ usual 8 MiB stack a single-threaded G2 MSM of ~140k points overflows it (a depth
 batches of 8 has ~180k wires); longer MSMs are summed from chunks."""
 
 
+MIN_THREADED = 1 << 12
+"""Shortest MSM split over threads (below it, thread start-up is a noticeable part)."""
+
+
 def _msm(points: Sequence[Any], scalars: Sequence[int], jobs: int, kind: Any, struct: Any,
          mul_vec: Any, add: Any) -> Any:
-    """sum scalars[i]·points[i] in chunks of at most MSM_CHUNK points (the projective sum)."""
+    """sum scalars[i]·points[i]: with jobs > 1 over that many contiguous parts in threads (this
+    mclbn256 build's mulVecMT runs on one core; mulVec releases the GIL), each part in chunks of
+    at most MSM_CHUNK points, then the projective sum of the parts."""
     _check(points, scalars)
-    total, part, arr, size = kind(), kind(), struct(points), ctypes.sizeof(kind)
-    for at in range(0, len(points), MSM_CHUNK):
-        sc = scalars[at:at + MSM_CHUNK]
-        mul_vec(ctypes.byref(part), ctypes.byref(arr, at * size), fr_struct(sc), len(sc), max(1, jobs))
+    arr, fr, n = struct(points), fr_struct(scalars), len(points)
+    parts = chunks(n, jobs if n >= MIN_THREADED else 1)
+    sums = [kind() for _ in parts]
+    work = [lambda i=i, r=r: _msm_range(arr, fr, r, sums[i], kind, mul_vec, add) for i, r in enumerate(parts)]
+    if len(work) > 1:
+        threads = [threading.Thread(target=w) for w in work[1:]]
+        for t in threads:
+            t.start()
+        work[0]()
+        for t in threads:
+            t.join()
+    elif work:
+        work[0]()
+    total = kind()
+    for part in sums:
         add(ctypes.byref(total), ctypes.byref(total), ctypes.byref(part))
     return total
+
+
+def _msm_range(arr: Any, fr: Any, r: range, out: Any, kind: Any, mul_vec: Any, add: Any) -> None:
+    """out = sum over i in r of fr[i]·arr[i], in chunks of at most MSM_CHUNK points."""
+    part, size = kind(), ctypes.sizeof(kind)
+    for at in range(r.start, r.stop, MSM_CHUNK):
+        count = min(MSM_CHUNK, r.stop - at)
+        mul_vec(ctypes.byref(part), ctypes.byref(arr, at * size), ctypes.byref(fr, at * _FP), count, 1)
+        add(ctypes.byref(out), ctypes.byref(out), ctypes.byref(part))
 
 
 class MclBackend:

@@ -28,14 +28,11 @@ def _indexed(i: int) -> tuple[int, Any]:
 
 
 def run_all(tasks: Sequence[Callable[[], Any]], jobs: int,
-            on_done: Callable[[int], None] | None = None, threads: bool = False) -> list[Any]:
-    """[t() for t in tasks], spread over up to `jobs` forked processes, or threads of this one
-    when `threads` (for work that runs in native code without the GIL: no copy-on-write copies,
-    nothing pickled back); on_done(i), when given, is called in this process as soon as task i
-    has finished (in completion order)."""
+            on_done: Callable[[int], None] | None = None) -> list[Any]:
+    """[t() for t in tasks], spread over up to `jobs` forked processes; on_done(i), when given,
+    is called in this process as soon as task i has finished (in completion order). (A backend
+    whose MSMs release the GIL is run in threads by the prover itself: zkvmc.groth16.prove.)"""
     global _TASKS
-    if jobs > 1 and len(tasks) > 1 and threads:
-        return _in_threads(tasks, jobs, on_done)
     import multiprocessing as mp  # here: importing it is ~10 ms of every command's start-up
 
     if jobs <= 1 or len(tasks) <= 1 or "fork" not in mp.get_all_start_methods():
@@ -49,18 +46,6 @@ def run_all(tasks: Sequence[Callable[[], Any]], jobs: int,
         return out
     finally:
         _TASKS = ()
-
-
-def _in_threads(tasks: Sequence[Callable[[], Any]], jobs: int, on_done: Callable[[int], None] | None) -> list[Any]:
-    """run_all's threaded form: tasks started in order on min(jobs, len(tasks)) threads."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
-    out: list[Any] = [None] * len(tasks)
-    with ThreadPoolExecutor(min(jobs, len(tasks))) as pool:
-        futures = {pool.submit(t): i for i, t in enumerate(tasks)}
-        for f in as_completed(futures):
-            out[futures[f]] = _done(f.result(), futures[f], on_done)
-    return out
 
 
 def _done(result: Any, i: int, on_done: Callable[[int], None] | None) -> Any:

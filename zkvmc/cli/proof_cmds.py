@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from zkvmc.backend import Backend
     from zkvmc.compiler.circuit import Circuit
+    from zkvmc.groth16.early import EarlyMsms
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,19 +160,37 @@ def _check_digests(pk_digest: str, c_digest: str, w_digest: str, pk_path: str, c
                           f"the proving key {pk_path}")
 
 
-def _prover_inputs(pk_path: str, circuit: str | None, witness_path: str, input_path: str | None
-                   ) -> tuple[Any, Any, tuple[int, ...]]:
+def _witness_first(witness_path: str, early: EarlyMsms) -> tuple[Any, ZkvmcError | None]:
+    """(the witness file, or None and its error, raised only after the key is read, as before):
+    read before the key so that early MSMs can start on its queries as each is checked."""
+    from zkvmc.artifacts.witness_file import read_witness
+
+    try:
+        w = read_witness(witness_path)
+    except ZkvmcError as e:
+        return None, e
+    early.use_witness(w.values)
+    return w, None
+
+
+def _prover_inputs(pk_path: str, circuit: str | None, witness_path: str, input_path: str | None,
+                   early: EarlyMsms | None = None) -> tuple[Any, Any, tuple[int, ...]]:
     """(proving key, R1CS, witness values), each read once: a key carrying its constraint
     matrices and a witness file are all the prover reads (no circuit file, no re-hashing: the
     key's digest covers the matrices); with -i, a circuit named with -c (None: not named), or an
-    older key, the circuit file as well, checked against the key as before."""
+    older key, the circuit file as well, checked against the key as before. early, when given,
+    gets the witness first and each query of the key as it is checked (zkvmc.groth16.early)."""
     from zkvmc.artifacts.groth16_files import read_pk_and_matrices
 
-    pk, r1cs = read_pk_and_matrices(pk_path)
-    if r1cs is not None and input_path is None and circuit is None:
+    lean = input_path is None and circuit is None
+    w, w_error = _witness_first(witness_path, early) if lean and early is not None else (None, None)
+    pk, r1cs = read_pk_and_matrices(pk_path, early.add if early is not None else None)
+    if r1cs is not None and lean:
         from zkvmc.artifacts.witness_file import read_witness
 
-        w = read_witness(witness_path)
+        if w_error is not None:
+            raise w_error
+        w = w if w is not None else read_witness(witness_path)
         if w.circuit_digest != pk.circuit_digest:
             raise KeyMismatch(f"{witness_path}: circuit_digest: the witness belongs to another circuit than "
                               f"the proving key {pk_path}")
@@ -198,15 +217,17 @@ def prove_cmd(pk_path: str, witness_path: str, proof_path: str, public_path: str
     """Make a Groth16 proof (snarkjs-compatible proof.json and public.json)."""
     from zkvmc.artifacts.groth16_files import write_proof_and_public
     from zkvmc.groth16 import prove, public_signals
+    from zkvmc.groth16.early import EarlyMsms
 
     _check_outputs(proof_path, public_path)
     be, n_jobs = _backend_and_jobs(backend, jobs)
     named = click.get_current_context().get_parameter_source("circuit") != click.core.ParameterSource.DEFAULT
-    pk, r1cs, values = _prover_inputs(pk_path, circuit if named else None, witness_path, input_path)
-    rng = _rng(insecure_seed)
-    t0 = time.perf_counter()
-    with progress_bars(quiet) as progress:
-        proof = prove(pk, r1cs, values, rng, progress, be, n_jobs)
+    with EarlyMsms(be) if n_jobs > 1 else contextlib.nullcontext() as early:  # the key's MSMs start as it is read
+        pk, r1cs, values = _prover_inputs(pk_path, circuit if named else None, witness_path, input_path, early)
+        rng = _rng(insecure_seed)
+        t0 = time.perf_counter()
+        with progress_bars(quiet) as progress:
+            proof = prove(pk, r1cs, values, rng, progress, be, n_jobs, early)
     write_proof_and_public(proof_path, proof, public_path, public_signals(r1cs, values),
                            insecure=insecure_seed is not None)
     err(f"proof ({time.perf_counter() - t0:.2f} s) -> {proof_path}, public signals -> {public_path}")

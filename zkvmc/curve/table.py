@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, overload
+from typing import Any, Callable, overload
 
 from zkvmc.curve.types import G1Affine, G2Affine
 
 COORD = 32
 """Bytes per coordinate."""
+_REBUILD, _COUNT = "raw-rebuild", "raw-count"
+"""PointTable.native keys of drop_raw's rebuild function and of the number of points."""
 
 
 def width(g2: bool) -> int:
@@ -55,8 +57,8 @@ def _decode(raw: bytes, g2: bool) -> tuple[Any, ...]:
 class PointTable(Sequence):  # type: ignore[type-arg]
     """n affine points of one group, as raw coordinates; behaves as a tuple of the points."""
 
-    raw: bytes
-    """Little-endian 32-byte coordinates, width(g2) per point, infinity all zero."""
+    _raw: bytes | None
+    """Little-endian 32-byte coordinates (see `raw`); None once dropped (drop_raw)."""
     g2: bool
     """Whether the points are in G2 (else G1)."""
     native: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -66,6 +68,21 @@ class PointTable(Sequence):  # type: ignore[type-arg]
     def of(cls, points: Sequence[G1Affine] | Sequence[G2Affine], g2: bool) -> PointTable:
         """The table of these points."""
         return cls(raw_of(points, g2), g2)
+
+    @property
+    def raw(self) -> bytes:
+        """Little-endian 32-byte coordinates, width(g2) per point, infinity all zero (rebuilt
+        from the backend's copy, and kept again, if they were dropped)."""
+        if self._raw is None:
+            object.__setattr__(self, "_raw", self.native[_REBUILD]())
+        return self._raw  # type: ignore[return-value]
+
+    def drop_raw(self, rebuild: Callable[[], bytes]) -> None:
+        """Free the bytes once a backend holds the points in its own form (issue 15: at 2^18 a
+        key's bytes are ~100 MB beside mcl's arrays); rebuild() gives the same bytes back."""
+        self.native[_COUNT] = len(self)
+        self.native[_REBUILD] = rebuild
+        object.__setattr__(self, "_raw", None)
 
     @property
     def point_bytes(self) -> int:
@@ -78,7 +95,7 @@ class PointTable(Sequence):  # type: ignore[type-arg]
         return _decode(self.raw, self.g2)
 
     def __len__(self) -> int:
-        return len(self.raw) // self.point_bytes
+        return len(self._raw) // self.point_bytes if self._raw is not None else int(self.native[_COUNT])
 
     @overload
     def __getitem__(self, i: int) -> Any: ...
@@ -112,3 +129,13 @@ class PointTable(Sequence):  # type: ignore[type-arg]
     def __reduce__(self) -> tuple[Any, ...]:
         # A backend's native copy (a ctypes array) stays behind: the receiver rebuilds it.
         return PointTable, (self.raw, self.g2)
+
+
+class ScalarList(list):  # type: ignore[type-arg]
+    """A list of scalars (ints mod r) that a backend may keep its own copy of, built once for
+    the several MSMs over the same witness (mcl's Fr array: ~0.5 us a scalar each time)."""
+
+    def __init__(self, values: Any = ()) -> None:
+        super().__init__(values)
+        self.native: dict[str, Any] = {}
+        """A backend's own copy by backend name; slices and copies are plain lists without it."""
