@@ -58,6 +58,15 @@ def ok(cwd: Path, *args: str) -> CliResult:
     return res
 
 
+def factorial_keys(d: Path) -> Path:
+    """d with programs/factorial.asm compiled, its witness solved and keys made (seed 3):
+    circuit.r1cs.json, witness.json, proving_key.json, verification_key.json."""
+    ok(d, "compile", str(REPO / "programs" / "factorial.asm"))
+    ok(d, "witness", "-i", str(REPO / "programs" / "factorial.input.json"))
+    ok(d, "setup", "--insecure-seed", "3", "--quiet")
+    return d
+
+
 def subprocess_zkvmc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the CLI as a user would (a real process: real exit codes and streams)."""
     return subprocess.run([sys.executable, "-m", "zkvmc", *args], cwd=cwd, capture_output=True, text=True,

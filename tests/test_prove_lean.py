@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from r1cs_support import random_groth16_system as random_system
-from cli_support import REPO, ok
+from cli_support import REPO, factorial_keys, ok
 from cli_support import run_in as zkvmc
 from zkvmc.artifacts.groth16_files import pk_from_json, pk_to_json, read_pk_and_matrices
 from zkvmc.artifacts.io import digest
@@ -187,11 +187,7 @@ def test_an_edited_matrix_breaks_the_key_digest(system, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    d = tmp_path_factory.mktemp("lean")
-    ok(d, "compile", str(REPO / "programs" / "factorial.asm"))
-    ok(d, "witness", "-i", str(REPO / "programs" / "factorial.input.json"))
-    ok(d, "setup", "--insecure-seed", "3", "--quiet")
-    return d
+    return factorial_keys(tmp_path_factory.mktemp("lean"))
 
 
 def test_prove_needs_no_circuit_file_when_the_key_has_the_matrices(folder: Path) -> None:

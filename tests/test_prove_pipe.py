@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli_support import REPO, ok, run_in
+from cli_support import factorial_keys, ok, run_in
 from r1cs_support import random_groth16_system
 from zkvmc.artifacts.groth16_files import pk_to_json, read_pk_and_matrices
 from zkvmc.artifacts.pk_matrices import compact_matrices_from_json, matrices_to_json
@@ -172,11 +172,7 @@ def test_a_failing_msm_thread_raises_in_prove_and_leaves_no_thread(system, monke
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    d = tmp_path_factory.mktemp("pipe")
-    ok(d, "compile", str(REPO / "programs" / "factorial.asm"))
-    ok(d, "witness", "-i", str(REPO / "programs" / "factorial.input.json"))
-    ok(d, "setup", "--insecure-seed", "3", "--quiet")
-    return d
+    return factorial_keys(tmp_path_factory.mktemp("pipe"))
 
 
 def test_cli_proofs_are_the_same_for_any_jobs_and_valid(folder: Path) -> None:
