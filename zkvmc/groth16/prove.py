@@ -73,6 +73,8 @@ STAGES = {"b_g2": "prove: B (G2 MSM)", "row_a": "prove: A rows (NTT)", "row_b": 
           "row_c": "prove: C rows (NTT)", "a_g1": "prove: A (G1 MSM)", "b_g1": "prove: B (G1 MSM)",
           "c_private": "prove: C private part (G1 MSM)"}
 """Progress stage name of each piece, reported as the piece finishes; then QUOTIENT and C_H."""
+G2_REST = "b_g2_rest"
+"""The second half of B's G2 MSM, a task of its own for forked workers (see _g2_halves)."""
 QUOTIENT = "prove: quotient h(X)"
 C_H = "prove: C quotient part (G1 MSM)"
 TASK_NAMES = (*STAGES.values(), QUOTIENT, C_H)
@@ -104,12 +106,24 @@ def _msm(msm: Callable[..., Any], query: Sequence[Any], w: list[int], ends: tupl
     return msm([ends[0], _query_msm(msm, query, w, early), ends[1]], [1, 1, k])
 
 
+def _g2_halves(pk: ProvingKey, w: list[int], s: int, be: Backend) -> dict[str, Callable[[], Any]]:
+    """B in G2 as two tasks over the halves of its query: in pure Python the G2 MSM is the
+    longest piece by far (~2.4x a G1 MSM), and one worker carrying it alone finished last."""
+    h = len(pk.b_g2_query) // 2
+    return {"b_g2": lambda: _msm(be.g2_msm, pk.b_g2_query[:h], w[:h], (pk.beta_g2, pk.delta_g2), s, None),
+            G2_REST: lambda: be.g2_msm(pk.b_g2_query[h:], w[h:])}
+
+
 def _tasks(pk: ProvingKey, rows: tuple[list[int], list[int], list[int]], w: list[int], r: int, s: int,
-           be: Backend, native: bool, early: EarlyMsms | None = None) -> dict[str, Callable[[], Any]]:
-    """Piece name -> its work, the longest (G2) first so that two workers finish together."""
+           be: Backend, native: bool, early: EarlyMsms | None = None, split_g2: bool = False
+           ) -> dict[str, Callable[[], Any]]:
+    """Piece name -> its work, the longest (G2, in halves with split_g2) first so that two workers
+    finish together."""
     ra, rb, rc = rows
+    g2 = _g2_halves(pk, w, s, be) if split_g2 else {
+        "b_g2": lambda: _msm(be.g2_msm, pk.b_g2_query, w, (pk.beta_g2, pk.delta_g2), s, early)}
     return {
-        "b_g2": lambda: _msm(be.g2_msm, pk.b_g2_query, w, (pk.beta_g2, pk.delta_g2), s, early),
+        **g2,
         "row_a": lambda: _row_poly(ra, be, native), "row_b": lambda: _row_poly(rb, be, native),
         "row_c": lambda: _row_poly(rc, be, native),
         "a_g1": lambda: _msm(be.g1_msm, pk.a_query, w, (pk.alpha_g1, pk.delta_g1), r, early),
@@ -118,12 +132,15 @@ def _tasks(pk: ProvingKey, rows: tuple[list[int], list[int], list[int]], w: list
     }
 
 
-def _run(tasks: dict[str, Callable[[], Any]], jobs: int, progress: Progress | None) -> Pieces:
-    """Every task (forked workers when jobs > 1), each stage reported when it finishes."""
+def _run(tasks: dict[str, Callable[[], Any]], jobs: int, progress: Progress | None, be: Backend) -> Pieces:
+    """Every task (forked workers when jobs > 1), each stage reported when it finishes (B's G2
+    MSM once both its halves have)."""
     names = list(tasks)
-    report = (lambda i: progress(STAGES[names[i]], 1, 1)) if progress else None
-    results = run_all(list(tasks.values()), jobs, report)
-    return Pieces(**dict(zip(names, results)))
+    report = (lambda i: progress(STAGES[names[i]], 1, 1) if names[i] in STAGES else None) if progress else None
+    results = dict(zip(names, run_all(list(tasks.values()), jobs, report)))
+    if G2_REST in results:
+        results["b_g2"] = be.g2_msm([results["b_g2"], results.pop(G2_REST)], [1, 1])
+    return Pieces(**results)
 
 
 _ROWS = ("row_a", "row_b", "row_c")
@@ -205,9 +222,10 @@ def prove(pk: ProvingKey, r1cs: R1CS | CompactR1CS, witness: list[int] | tuple[i
         raise Unsatisfied(f"the witness does not satisfy constraint {k}")
     r, s = rng.randrange(1, R), rng.randrange(1, R)
     native = ntt_flint.available()  # decided (and python-flint imported) once, before the workers fork
-    tasks = _tasks(pk, rows, w, r, s, be, native, early)
+    threads = jobs > 1 and getattr(be, "gil_free_msm", False)
+    tasks = _tasks(pk, rows, w, r, s, be, native, early, jobs > 1 and not threads)  # split_g2
     del rows, w  # the tasks hold what they need; each row's values go with its task
-    if jobs > 1 and getattr(be, "gil_free_msm", False):
+    if threads:
         out = _pipelined(tasks, pk, be, native, jobs, progress)
     else:
         out = _sequenced(tasks, pk, be, native, jobs, progress)
@@ -218,7 +236,7 @@ def prove(pk: ProvingKey, r1cs: R1CS | CompactR1CS, witness: list[int] | tuple[i
 def _sequenced(tasks: dict[str, Callable[[], Any]], pk: ProvingKey, be: Backend, native: bool, jobs: int,
                progress: Progress | None) -> dict[str, Any]:
     """_pipelined's result with every piece first (forked workers when jobs > 1), then h and its MSM."""
-    p = _run(tasks, jobs, progress)
+    p = _run(tasks, jobs, progress, be)
     tasks.clear()
     h = _quotient(p, pk.domain_size, be, native)
     if progress:
